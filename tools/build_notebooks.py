@@ -1,0 +1,163 @@
+"""Build the course notebooks from their one source, the solution notebooks.
+
+    python tools/build_notebooks.py          # rewrite what is stale
+    python tools/build_notebooks.py --check  # exit 1 if anything is stale
+
+For each notebooks/NN_name_solution.ipynb it
+  * refreshes the hidden helper cells and "### FROM" regions from utils/,
+  * writes the header cell (title, Open-in-Colab badge, link to the other notebook),
+  * writes NN_name_playground.ipynb, each solution region replaced by its stub,
+  * writes both in canonical form without outputs (tensorflow-docs nbfmt),
+and refreshes the notebook table of README.md. The GitHub repository the
+badges point to is [tool.codelab] github_repo in pyproject.toml.
+"""
+import argparse
+import copy
+import json
+import pathlib
+import re
+import sys
+import tomllib
+
+from tensorflow_docs.tools.nbfmt.__main__ import clean_notebook
+
+import helper_cells
+import playground
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SOLUTION_SUFFIX = '_solution.ipynb'
+PLAYGROUND_SUFFIX = '_playground.ipynb'
+TABLE_BEGIN, TABLE_END = '<!-- BEGIN NOTEBOOK TABLE -->', '<!-- END NOTEBOOK TABLE -->'
+BADGE = '<img src="https://colab.research.google.com/assets/colab-badge.svg" alt="Open In Colab"/>'
+
+
+def settings(root):
+    """The [tool.codelab] table of pyproject.toml: github_repo and branch."""
+    with open(root / 'pyproject.toml', 'rb') as file:
+        return tomllib.load(file)['tool']['codelab']
+
+
+def colab_url(config, filename):
+    return (f'https://colab.research.google.com/github/{config["github_repo"]}/blob/'
+            f'{config["branch"]}/notebooks/{filename}')
+
+
+def base_title(notebook, path):
+    """The notebook's title without its ' — solution' suffix, from the first cell."""
+    first = notebook['cells'][0] if notebook['cells'] else None
+    if not first or first['cell_type'] != 'markdown' or not _source(first).startswith('# '):
+        raise helper_cells.BuildError(f'{path.name}: the first cell must be markdown starting with "# Title".')
+    return re.sub(r' — solution$', '', _source(first).splitlines()[0][2:].strip())
+
+
+def header_source(config, title, role, solution_name, playground_name):
+    own = solution_name if role == 'solution' else playground_name
+    badge = f'<a href="{colab_url(config, own)}" target="_parent">{BADGE}</a>'
+    if role == 'solution':
+        note = (f'This is the **solution**. The [playground]({colab_url(config, playground_name)}) '
+                'has the same text, with **WORK REQUIRED** cells for you to fill.')
+    else:
+        note = ('This is the **playground**: it runs as it is, top to bottom (Shift-Enter). Then fill '
+                f'the cells marked **WORK REQUIRED**. The [solution]({colab_url(config, solution_name)}) '
+                'has the answers.')
+    return f'# {title} — {role}\n\n{badge}\n\n{note}'
+
+
+def _source(cell):
+    return ''.join(cell['source']) if isinstance(cell['source'], list) else cell['source']
+
+
+def _set_source(cell, text):
+    cell['source'] = text.splitlines(keepends=True)
+
+
+def formatted(notebook, path):
+    """Canonical bytes of a notebook: nbfmt's formatting, outputs removed."""
+    data = copy.deepcopy(notebook)
+    return clean_notebook(data, json.dumps(data), path, remove_outputs=True, indent=2)
+
+
+def build_pair(solution_path, config, root):
+    """Returns {path: bytes} for a solution notebook and its playground."""
+    notebook = json.loads(solution_path.read_text())
+    playground_path = solution_path.with_name(solution_path.name.replace(SOLUTION_SUFFIX, PLAYGROUND_SUFFIX))
+    title = base_title(notebook, solution_path)
+    for cell in notebook['cells'][1:]:
+        if cell['cell_type'] == 'code':
+            _set_source(cell, helper_cells.refresh_cell(_source(cell), root))
+            if helper_cells.generated_module(_source(cell)):
+                cell.setdefault('metadata', {})['cellView'] = 'form'
+    helper_cells.check_module_order([_source(cell) for cell in notebook['cells']], root, solution_path.name)
+
+    _set_source(notebook['cells'][0], header_source(config, title, 'solution', solution_path.name, playground_path.name))
+    solution_bytes = formatted(notebook, solution_path)
+    # The playground starts from the formatted solution, so that its cells keep the solution's ids.
+    student = json.loads(solution_bytes)
+    _set_source(student['cells'][0], header_source(config, title, 'playground', solution_path.name, playground_path.name))
+    for cell in student['cells'][1:]:
+        if cell['cell_type'] == 'code' and playground.has_solution(_source(cell)):
+            try:
+                _set_source(cell, playground.playground_source(_source(cell)))
+            except playground.RegionError as error:
+                raise helper_cells.BuildError(f'{solution_path.name}: {error}') from None
+    return {solution_path: solution_bytes, playground_path: formatted(student, playground_path)}, title
+
+
+def readme_table(config, titles):
+    rows = ['| Notebook | Playground | Solution |', '|---|---|---|']
+    for solution_name, title in titles:
+        playground_name = solution_name.replace(SOLUTION_SUFFIX, PLAYGROUND_SUFFIX)
+        rows.append(f'| {title} | <a href="{colab_url(config, playground_name)}">{BADGE}</a> '
+                    f'[{playground_name}](notebooks/{playground_name}) '
+                    f'| <a href="{colab_url(config, solution_name)}">{BADGE}</a> '
+                    f'[{solution_name}](notebooks/{solution_name}) |')
+    return '\n'.join(rows)
+
+
+def build(root=ROOT):
+    """Returns {path: expected bytes} for every generated file."""
+    config = settings(root)
+    outputs, titles = {}, []
+    for solution_path in sorted((root / 'notebooks').glob('*' + SOLUTION_SUFFIX)):
+        files, title = build_pair(solution_path, config, root)
+        outputs.update(files)
+        titles.append((solution_path.name, title))
+    readme = root / 'README.md'
+    text = readme.read_text()
+    if TABLE_BEGIN not in text or TABLE_END not in text:
+        raise helper_cells.BuildError(f'README.md lacks the {TABLE_BEGIN} ... {TABLE_END} markers.')
+    head, rest = text.split(TABLE_BEGIN, 1)
+    tail = rest.split(TABLE_END, 1)[1]
+    outputs[readme] = f'{head}{TABLE_BEGIN}\n{readme_table(config, titles)}\n{TABLE_END}{tail}'.encode()
+    return outputs
+
+
+def stale_files(outputs):
+    return [path for path, content in outputs.items() if not path.exists() or path.read_bytes() != content]
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--check', action='store_true', help='exit 1 if any generated file is stale')
+    parser.add_argument('--root', type=pathlib.Path, default=ROOT, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    try:
+        outputs = build(args.root)
+    except helper_cells.BuildError as error:
+        print(f'build_notebooks: {error}', file=sys.stderr)
+        return 2
+    stale = stale_files(outputs)
+    if args.check:
+        for path in stale:
+            print(f'stale: {path.relative_to(args.root)}', file=sys.stderr)
+        if stale:
+            print('Run `make build` (python tools/build_notebooks.py) and commit the result.', file=sys.stderr)
+        return 1 if stale else 0
+    for path in stale:
+        path.write_bytes(outputs[path])
+        print(f'wrote {path.relative_to(args.root)}')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,99 @@
+"""Generate notebook cells from the utils/ package, so helper code has one source.
+
+Two kinds of generated code:
+  * hidden helper cells: a code cell whose second line is GENERATED_LINE for a
+    module gets that module's source (minus imports from inside the package),
+    under its `#@title ... [RUN ME]` line, folded as a Colab form;
+  * function regions: inside a solution region, a line
+    `### FROM utils/<module>.py::<function>` is followed by that function's source.
+"""
+import ast
+import re
+
+GENERATED_LINE = '# Generated from {module} by tools/build_notebooks.py: edit that file, not this cell.'
+_GENERATED_RE = re.compile(r'^# Generated from (utils/\w+\.py) by tools/build_notebooks\.py')
+_FROM_RE = re.compile(r'^### FROM (utils/\w+\.py)::(\w+)\s*$')
+_END_SOLUTION = '### END SOLUTION'
+_PACKAGE_IMPORT_RE = re.compile(r'^(from utils(\.\w+)* import .*|import utils(\.\w+)*)$')
+
+
+class BuildError(Exception):
+    """A notebook source is inconsistent with the utils package."""
+
+
+def generated_module(cell_source):
+    """Returns 'utils/x.py' if the cell is a hidden helper cell, else None."""
+    lines = cell_source.splitlines()
+    if len(lines) >= 2 and lines[0].startswith('#@title') and _GENERATED_RE.match(lines[1]):
+        return _GENERATED_RE.match(lines[1]).group(1)
+    return None
+
+
+def package_dependencies(module_source):
+    """The utils modules ('utils/x.py') that a module imports from."""
+    deps = []
+    for node in ast.parse(module_source).body:
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith('utils.'):
+            deps.append(node.module.replace('.', '/') + '.py')
+    return deps
+
+
+def inline_module(module_source):
+    """Module source ready for a notebook cell: imports from the package removed.
+
+    The names they imported come from the hidden cells run before this one.
+    """
+    lines = [line for line in module_source.splitlines() if not _PACKAGE_IMPORT_RE.match(line)]
+    return re.sub(r'\n{4,}', '\n\n\n', '\n'.join(lines)).strip('\n')
+
+
+def hidden_cell_source(title_line, module, root):
+    source = (root / module).read_text()
+    return '\n'.join([title_line, GENERATED_LINE.format(module=module), inline_module(source)])
+
+
+def function_source(module, name, root):
+    """The source of top-level function or class `name` in utils module `module`."""
+    source = (root / module).read_text()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+            return ast.get_source_segment(source, node)
+    raise BuildError(f'{module} has no top-level function or class {name!r}.')
+
+
+def refresh_cell(source, root):
+    """Returns the cell source with every generated part brought up to date."""
+    module = generated_module(source)
+    if module is not None:
+        if not (root / module).is_file():
+            raise BuildError(f'hidden cell refers to {module}, which does not exist.')
+        return hidden_cell_source(source.splitlines()[0], module, root)
+    out, skipping = [], False
+    for line in source.splitlines():
+        match = _FROM_RE.match(line)
+        if match:
+            out.append(line)
+            out.extend(function_source(match.group(1), match.group(2), root).splitlines())
+            skipping = True
+        elif skipping and line.strip() == _END_SOLUTION:
+            out.append(line)
+            skipping = False
+        elif not skipping:
+            out.append(line)
+    if skipping:
+        raise BuildError(f'"### FROM" region without {_END_SOLUTION}.')
+    return '\n'.join(out)
+
+
+def check_module_order(cell_sources, root, notebook_name):
+    """Raises BuildError unless each hidden cell's dependencies come before it."""
+    seen = []
+    for source in cell_sources:
+        module = generated_module(source)
+        if module is None:
+            continue
+        for dependency in package_dependencies((root / module).read_text()):
+            if dependency not in seen:
+                raise BuildError(f'{notebook_name}: the hidden cell for {module} needs the one for '
+                                 f'{dependency} before it.')
+        seen.append(module)
