@@ -36,7 +36,7 @@ WARNING_GUARD_START = (f'import sys\nsys.path.insert(0, {str(ROOT)!r})\n'
 WARNING_GUARD_CHECK = 'tests.warning_guard.check()'
 
 
-def test_copy(notebook, parameters):
+def prepare_test_copy(notebook, parameters):
     """Returns the notebook (as read by papermill) parameterized and guarded for a test run."""
     notebook, _ = inject_parameters(notebook, parameters)
     notebook.cells.insert(0, nbformat.v4.new_code_cell(WARNING_GUARD_START))
@@ -76,5 +76,5 @@ def pytest_collect_file(file_path, parent):
     copy_path = _run_folder(parent.config) / 'notebooks' / file_path.name
     copy_path.parent.mkdir(exist_ok=True)
     notebook = load_notebook_node(str(file_path))  # Read as papermill does: every cell gets tags.
-    nbformat.write(test_copy(notebook, TEST_PARAMETERS), copy_path)
+    nbformat.write(prepare_test_copy(notebook, TEST_PARAMETERS), copy_path)
     return LaxNotebook.from_parent(parent, path=copy_path)

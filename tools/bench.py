@@ -37,6 +37,17 @@ METRICS = {
         'TFRecord images/s': 'round(tfrecord_images_per_second, 1)',
         'TFRecord/JPEG ratio': 'round(tfrecord_images_per_second / jpeg_images_per_second, 2)',
     },
+    '02': {
+        'validation accuracy %': 'round(100 * validation_accuracy, 1)',
+        'epochs': 'len(history.epoch)',
+        'ImageNet weights': 'mobilenet.imagenet_weights',
+    },
+    '03': {
+        'epochs': 'len(history.epoch)',
+        'final val accuracy %': "round(100 * history.history['val_accuracy'][-1], 1)",
+        'best val accuracy %': "round(100 * max(history.history['val_accuracy']), 1)",
+        'parameters': 'model.count_params()',
+    },
 }
 
 # For each notebook number: parameter values for the full-size run that differ

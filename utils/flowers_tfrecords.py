@@ -5,7 +5,6 @@ A TFRecord file is a sequence of serialized tf.train.Example records; each one
 here holds a 192x192 JPEG and its label, so that a training run reads a few
 large files instead of thousands of small ones.
 """
-import math
 import os
 import pathlib
 import shutil
@@ -77,38 +76,55 @@ def flowers_photos_dataset(photos_dir):
 def write_tfrecords(dataset, directory, shards=SHARDS, total=None):
     """Writes (jpeg_bytes, label, height, width) records as TFRecord shards.
 
-    Shards are named flowers{NN}-{count}.tfrec. They are written into a
-    temporary folder beside `directory`, which replaces `directory` only when
-    every shard is complete: an interrupted run leaves no partial shard behind.
-    Records that fail to decode (a corrupt JPEG) are skipped; if `total` (the
-    number of photos listed) is given, the skipped ones are counted and reported.
+    The records are spread evenly over `shards` files named
+    flowers{NN}-{count}.tfrec. They are written into a temporary folder beside
+    `directory`, which replaces `directory` only when every shard is complete:
+    an interrupted run leaves no partial shard behind. Records that fail to
+    decode (a corrupt JPEG) are skipped; if `total` (the number of photos
+    listed) is given, the skipped ones are counted and reported.
     Returns the sorted list of shard paths.
     """
     directory = pathlib.Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     if total is None:
         total = int(dataset.cardinality())
-    shard_size = math.ceil(total / shards) if total > 0 else 1
+    # Shard k holds the records from total*k//shards to total*(k+1)//shards.
+    ends = [total * (k + 1) // shards for k in range(shards)]
     staging = pathlib.Path(tempfile.mkdtemp(prefix=directory.name + '.partial-', dir=directory.parent))
-    written = 0
+    staging.chmod(0o755)
+    written, shard, in_shard, out = 0, 0, 0, None
     try:
-        batches = dataset.ignore_errors(log_warning=True).batch(shard_size)
-        for shard, (images, labels, heights, widths) in enumerate(batches.as_numpy_iterator()):
-            count = len(images)
-            path = staging / f'flowers{shard:02d}-{count}.tfrec'
-            with tf.io.TFRecordWriter(str(path)) as out:
-                for record in zip(images, labels, heights, widths):
-                    out.write(to_tfrecord(*record).SerializeToString())
-            written += count
-            print(f'Wrote {path.name} with {count} records.')
+        for record in dataset.ignore_errors(log_warning=True).as_numpy_iterator():
+            if out is None:
+                out = tf.io.TFRecordWriter(str(staging / 'shard.tmp'))
+            out.write(to_tfrecord(*record).SerializeToString())
+            written += 1
+            in_shard += 1
+            if shard < shards - 1 and written >= ends[shard]:
+                out.close()
+                _name_shard(staging, shard, in_shard)
+                shard, in_shard, out = shard + 1, 0, None
+        if out is not None:
+            out.close()
+            out = None
+            _name_shard(staging, shard, in_shard)
         if written == 0:
             raise ValueError('No image could be decoded: no TFRecord was written.')
         _replace_folder(staging, directory)
     finally:
+        if out is not None:
+            out.close()
         shutil.rmtree(staging, ignore_errors=True)
     if total > 0 and written < total:
         print(f'Skipped {total - written} of {total} images that could not be decoded.')
     return sorted(str(path) for path in directory.glob('*.tfrec'))
+
+
+def _name_shard(staging, shard, count):
+    """Gives the shard just written its final name, with its record count."""
+    name = f'flowers{shard:02d}-{count}.tfrec'
+    os.replace(staging / 'shard.tmp', staging / name)
+    print(f'Wrote {name} with {count} records.')
 
 
 def _replace_folder(new, old):

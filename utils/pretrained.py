@@ -9,12 +9,18 @@ def pretrained_model(application, **kwargs):
     $KERAS_HOME/models) or are downloaded there; without network access and
     without a cached copy, the model is built with random weights instead and a
     notice says so: it trains, but transfer learning then has nothing to transfer.
+    The returned model's `imagenet_weights` attribute says which happened (True
+    or False), for code that reports results.
     """
     try:
-        return application(weights='imagenet', **kwargs)
+        model = application(weights='imagenet', **kwargs)
     except Exception as error:  # get_file raises a bare Exception when the download fails.
         print(f'NOTICE: the ImageNet weights of {application.__name__} could not be loaded '
               f'({type(error).__name__}: {str(error)[:200]}).\n'
               'The model starts from random weights instead: it will run, but reach a much lower '
               'accuracy than with pretrained weights (on Colab, or online, they load by themselves).')
-        return application(weights=None, **kwargs)
+        model = application(weights=None, **kwargs)
+        model.imagenet_weights = False
+    else:
+        model.imagenet_weights = True
+    return model

@@ -1,0 +1,147 @@
+import json
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tools import helper_cells, playground
+from tools.helper_cells import BuildError
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+BUILDER = ROOT / 'tools' / 'build_notebooks.py'
+
+
+def run_builder(root, *args):
+    return subprocess.run([sys.executable, str(BUILDER), '--root', str(root), *args],
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def project(tmp_path):
+    """A copy of what the builder reads and writes: notebooks, utils, README, pyproject."""
+    for name in ('notebooks', 'utils'):
+        shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns('__pycache__'))
+    for name in ('README.md', 'pyproject.toml'):
+        shutil.copy(ROOT / name, tmp_path / name)
+    return tmp_path
+
+
+def test_repository_is_up_to_date():
+    result = run_builder(ROOT, '--check')
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_catches_a_stale_playground(project):
+    playground_path = project / 'notebooks' / '01_tfdata_tfrecords_playground.ipynb'
+    notebook = json.loads(playground_path.read_text())
+    notebook['cells'][2]['source'] = ['# hand-edited\n']
+    playground_path.write_text(json.dumps(notebook))
+    result = run_builder(project, '--check')
+    assert result.returncode == 1
+    assert 'stale: notebooks/01_tfdata_tfrecords_playground.ipynb' in result.stderr
+    assert run_builder(project).returncode == 0
+    assert run_builder(project, '--check').returncode == 0
+
+
+def test_check_catches_a_stale_hidden_cell(project):
+    with open(project / 'utils' / 'speed_test.py', 'a') as module:
+        module.write('\n\nSPEED_TEST_VERSION = 2\n')
+    result = run_builder(project, '--check')
+    assert result.returncode == 1
+    assert 'stale: notebooks/01_tfdata_tfrecords_solution.ipynb' in result.stderr
+    assert 'stale: notebooks/01_tfdata_tfrecords_playground.ipynb' in result.stderr
+    run_builder(project)
+    solution = (project / 'notebooks' / '01_tfdata_tfrecords_solution.ipynb').read_text()
+    assert 'SPEED_TEST_VERSION = 2' in solution
+
+
+def test_generated_notebooks_have_no_outputs_and_folded_helpers():
+    for path in sorted((ROOT / 'notebooks').glob('*.ipynb')):
+        notebook = json.loads(path.read_text())
+        for cell in notebook['cells']:
+            source = ''.join(cell['source'])
+            if cell['cell_type'] == 'code':
+                assert cell['outputs'] == [] and cell['execution_count'] is None, path.name
+                if helper_cells.generated_module(source):
+                    assert cell['metadata']['cellView'] == 'form', path.name
+            if path.name.endswith('_playground.ipynb'):
+                assert '### BEGIN SOLUTION' not in source and '### END SOLUTION' not in source, path.name
+
+
+def test_playground_regions():
+    source = textwrap.dedent('''\
+        x = 1
+        ### BEGIN SOLUTION
+        ### WORK REQUIRED: build the model.
+        ### BASELINE
+        # model = small()
+        #
+        # model.compile()
+        ### END BASELINE
+        model = big()
+        ### END SOLUTION
+        if x:
+            ### BEGIN SOLUTION
+            y = 2
+            ### END SOLUTION
+        print(model)''')
+    assert playground.playground_source(source) == textwrap.dedent('''\
+        x = 1
+        # WORK REQUIRED: build the model.
+        model = small()
+
+        model.compile()
+        if x:
+            # WORK REQUIRED: write your code here.
+        print(model)''')
+
+
+@pytest.mark.parametrize('source, problem', [
+    ('### BEGIN SOLUTION\nx = 1', 'without ### END SOLUTION'),
+    ('x = 1\n### END SOLUTION', 'outside a solution region'),
+    ('### BEGIN SOLUTION\n### BEGIN SOLUTION\n### END SOLUTION', 'nested'),
+    ('### BEGIN SOLUTION\n### BASELINE\n# a\n### END SOLUTION', 'without ### END BASELINE'),
+    ('### BEGIN SOLUTION\n### BASELINE\na = 1\n### END BASELINE\n### END SOLUTION', 'not commented'),
+])
+def test_unpaired_markers_are_errors(source, problem):
+    with pytest.raises(playground.RegionError, match=problem):
+        playground.playground_source(source)
+
+
+def test_hidden_cell_is_the_module_without_package_imports():
+    title = '#@title TFRecords [RUN ME]'
+    source = helper_cells.refresh_cell(
+        title + '\n' + helper_cells.GENERATED_LINE.format(module='utils/flowers_tfrecords.py'), ROOT)
+    lines = source.splitlines()
+    assert lines[0] == title
+    assert not re.search(r'^(from utils\.|import utils)', source, re.MULTILINE)
+    assert 'from utils.data_sources import' in (ROOT / 'utils' / 'flowers_tfrecords.py').read_text()
+    assert 'def write_tfrecords(' in source
+    module = (ROOT / 'utils' / 'flowers_tfrecords.py').read_text()
+    assert source.count('\n') < module.count('\n') + 2
+
+
+def test_function_region_is_refreshed_from_utils():
+    source = ('### BEGIN SOLUTION\n### FROM utils/speed_test.py::images_per_second\n'
+              'def images_per_second(): pass  # stale\n### END SOLUTION\nrest()')
+    refreshed = helper_cells.refresh_cell(source, ROOT)
+    assert 'stale' not in refreshed and 'time.perf_counter()' in refreshed
+    assert refreshed.endswith('### END SOLUTION\nrest()')
+    with pytest.raises(BuildError, match='no top-level function'):
+        helper_cells.refresh_cell('### BEGIN SOLUTION\n### FROM utils/speed_test.py::nope\n### END SOLUTION', ROOT)
+
+
+def test_hidden_cells_must_follow_their_dependencies(project):
+    path = project / 'notebooks' / '01_tfdata_tfrecords_solution.ipynb'
+    notebook = json.loads(path.read_text())
+    hidden = [i for i, cell in enumerate(notebook['cells'])
+              if helper_cells.generated_module(''.join(cell['source'])) == 'utils/data_sources.py']
+    notebook['cells'].append(notebook['cells'].pop(hidden[0]))  # data_sources moved after its users
+    path.write_text(json.dumps(notebook))
+    result = run_builder(project, '--check')
+    assert result.returncode == 2
+    assert 'needs the one for utils/data_sources.py before it' in result.stderr

@@ -1,0 +1,72 @@
+import types
+import urllib.error
+
+import pytest
+import tensorflow as tf
+
+from utils import strategy as strategy_module
+from utils.strategy import get_strategy
+
+
+def test_cpu_gets_the_default_strategy(capsys):
+    strategy = get_strategy()
+    assert strategy is tf.distribute.get_strategy()
+    assert strategy.num_replicas_in_sync == 1
+    out = capsys.readouterr().out
+    assert 'No TPU found' in out
+    assert 'Running on CPU.' in out
+    assert 'Number of replicas: 1' in out
+
+
+@pytest.mark.parametrize('error', [
+    ValueError('Please provide a TPU Name to connect to.'),
+    tf.errors.NotFoundError(None, None, 'no TPU'),
+    urllib.error.URLError('unreachable TPU_NAME'),
+    RuntimeError('TPU initialization failed'),
+])
+def test_every_resolver_failure_falls_back(monkeypatch, capsys, error):
+    def failing_resolver(tpu=None):
+        raise error
+    monkeypatch.setattr(tf.distribute.cluster_resolver, 'TPUClusterResolver', failing_resolver)
+    assert get_strategy() is tf.distribute.get_strategy()
+    assert f'No TPU found ({type(error).__name__})' in capsys.readouterr().out
+
+
+def test_tpu_found(monkeypatch, capsys):
+    resolver = object()
+    calls = []
+    monkeypatch.setattr(tf.distribute.cluster_resolver, 'TPUClusterResolver',
+                        lambda tpu=None: calls.append(('resolve', tpu)) or resolver)
+    monkeypatch.setattr(tf.config, 'experimental_connect_to_cluster', lambda r: calls.append(('connect', r)))
+    monkeypatch.setattr(tf.tpu.experimental, 'initialize_tpu_system', lambda r: calls.append(('init', r)))
+    fake = types.SimpleNamespace(num_replicas_in_sync=8)
+    monkeypatch.setattr(tf.distribute, 'TPUStrategy', lambda r: fake if r is resolver else None)
+    assert get_strategy() is fake
+    assert calls == [('resolve', 'local'), ('connect', resolver), ('init', resolver)]
+    out = capsys.readouterr().out
+    assert 'Running on TPU.' in out and 'Number of replicas: 8' in out
+
+
+def _no_tpu(monkeypatch):
+    monkeypatch.setattr(strategy_module, '_connect_to_tpu', lambda: None)
+
+
+def test_several_gpus_get_a_mirrored_strategy(monkeypatch, capsys):
+    _no_tpu(monkeypatch)
+    gpus = [types.SimpleNamespace(name=f'/device:GPU:{i}') for i in range(2)]
+    monkeypatch.setattr(tf.config, 'list_logical_devices', lambda kind: gpus if kind == 'GPU' else [])
+    received = []
+    fake = types.SimpleNamespace(num_replicas_in_sync=2)
+    monkeypatch.setattr(tf.distribute, 'MirroredStrategy', lambda devices: received.append(devices) or fake)
+    assert get_strategy() is fake
+    assert received == [['/device:GPU:0', '/device:GPU:1']]
+    out = capsys.readouterr().out
+    assert 'Running on 2 GPUs.' in out and 'Number of replicas: 2' in out
+
+
+def test_one_gpu_gets_the_default_strategy(monkeypatch, capsys):
+    _no_tpu(monkeypatch)
+    monkeypatch.setattr(tf.config, 'list_logical_devices',
+                        lambda kind: [types.SimpleNamespace(name='/device:GPU:0')] if kind == 'GPU' else [])
+    assert get_strategy() is tf.distribute.get_strategy()
+    assert 'Running on one GPU.' in capsys.readouterr().out
