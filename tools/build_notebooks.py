@@ -71,6 +71,18 @@ def _set_source(cell, text):
     cell['source'] = text.splitlines(keepends=True)
 
 
+def _ensure_cell_order_cell(notebook):
+    """Inserts the cell-order hidden cell before the first hidden cell, if it is missing."""
+    modules = [helper_cells.generated_module(_source(cell)) for cell in notebook['cells']]
+    if helper_cells.CELL_ORDER_MODULE in modules:
+        return
+    first_hidden = next((i for i, module in enumerate(modules) if module), 1)
+    cell = {'cell_type': 'code', 'execution_count': None, 'metadata': {}, 'outputs': [], 'source': []}
+    _set_source(cell, helper_cells.CELL_ORDER_TITLE + '\n' +
+                helper_cells.GENERATED_LINE.format(module=helper_cells.CELL_ORDER_MODULE))
+    notebook['cells'].insert(first_hidden, cell)
+
+
 def formatted(notebook, path):
     """Canonical bytes of a notebook: nbfmt's formatting, outputs removed."""
     data = copy.deepcopy(notebook)
@@ -82,12 +94,17 @@ def build_pair(solution_path, config, root):
     notebook = json.loads(solution_path.read_text())
     playground_path = solution_path.with_name(solution_path.name.replace(SOLUTION_SUFFIX, PLAYGROUND_SUFFIX))
     title = base_title(notebook, solution_path)
+    _ensure_cell_order_cell(notebook)
     for cell in notebook['cells'][1:]:
         if cell['cell_type'] == 'code':
             _set_source(cell, helper_cells.refresh_cell(_source(cell), root))
             if helper_cells.generated_module(_source(cell)):
                 cell.setdefault('metadata', {})['cellView'] = 'form'
     helper_cells.check_module_order([_source(cell) for cell in notebook['cells']], root, solution_path.name)
+    cells = [(cell['cell_type'], _source(cell)) for cell in notebook['cells']]
+    for cell in notebook['cells']:
+        if helper_cells.generated_module(_source(cell)) == helper_cells.CELL_ORDER_MODULE:
+            _set_source(cell, helper_cells.cell_order_source(cells, root))
 
     _set_source(notebook['cells'][0], header_source(config, title, 'solution', solution_path.name, playground_path.name))
     solution_bytes = formatted(notebook, solution_path)

@@ -6,6 +6,10 @@ Two kinds of generated code:
     under its `#@title ... [RUN ME]` line, folded as a Colab form;
   * function regions: inside a solution region, a line
     `### FROM utils/<module>.py::<function>` is followed by that function's source.
+
+The hidden cell of CELL_ORDER_MODULE, which every notebook gets (inserted before
+its first hidden cell if missing), ends with a call listing which cell defines
+each name, so that a NameError from a skipped cell says which cell to run.
 """
 import ast
 import re
@@ -15,6 +19,10 @@ _GENERATED_RE = re.compile(r'^# Generated from (utils/\w+\.py) by tools/build_no
 _FROM_RE = re.compile(r'^### FROM (utils/\w+\.py)::(\w+)\s*$')
 _END_SOLUTION = '### END SOLUTION'
 _PACKAGE_IMPORT_RE = re.compile(r'^(from utils(\.\w+)* import .*|import utils(\.\w+)*)$')
+
+
+CELL_ORDER_MODULE = 'utils/cell_order.py'
+CELL_ORDER_TITLE = '#@title Help for cells run out of order [RUN ME]'
 
 
 class BuildError(Exception):
@@ -97,3 +105,68 @@ def check_module_order(cell_sources, root, notebook_name):
                 raise BuildError(f'{notebook_name}: the hidden cell for {module} needs the one for '
                                  f'{dependency} before it.')
         seen.append(module)
+
+
+def _target_names(target):
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [name for element in target.elts for name in _target_names(element)]
+    if isinstance(target, ast.Starred):
+        return _target_names(target.value)
+    return []  # An attribute or a subscript defines no name.
+
+
+def defined_names(source):
+    """Top-level names a cell defines (assignments, loops, functions, classes, imports)."""
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:  # IPython magics: no names worth a hint.
+        return []
+    names = []
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.append(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.extend((alias.asname or alias.name).split('.')[0] for alias in node.names)
+        elif isinstance(node, ast.Assign):
+            names.extend(name for target in node.targets for name in _target_names(target))
+        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For)):
+            names.extend(_target_names(node.target))
+        elif isinstance(node, ast.With):
+            names.extend(name for item in node.items for name in _target_names(item.optional_vars))
+    return [name for name in names if not name.startswith('_')]
+
+
+def name_locations(cells):
+    """Maps each name defined in the notebook's code cells to where the first definition is.
+
+    `cells` are (cell_type, source) pairs; a location reads 'the hidden cell "Title"'
+    or 'the cell under the heading "Heading"'.
+    """
+    locations, heading = {}, None
+    for cell_type, source in cells:
+        if cell_type == 'markdown':
+            headings = [line.lstrip('#').strip() for line in source.splitlines() if line.startswith('#')]
+            heading = headings[-1] if headings else heading
+            continue
+        module = generated_module(source)
+        if module == CELL_ORDER_MODULE:
+            continue
+        if module:
+            title = source.splitlines()[0].removeprefix('#@title').strip()
+            where = f'the hidden cell "{title}" near the top of the notebook'
+        elif heading:
+            where = f'the cell under the heading "{heading}"'
+        else:
+            where = 'a cell at the top of the notebook'
+        for name in defined_names(source):
+            locations.setdefault(name, where)
+    return locations
+
+
+def cell_order_source(cells, root):
+    """The source of the cell-order hidden cell for a notebook with these cells."""
+    entries = ''.join(f'    {name!r}: {where!r},\n' for name, where in name_locations(cells).items())
+    call = 'explain_missing_names({\n' + entries + '})'
+    return hidden_cell_source(CELL_ORDER_TITLE, CELL_ORDER_MODULE, root) + '\n\n' + call
