@@ -29,6 +29,7 @@ BUILD = ROOT / 'build'
 TEST_PARAMETERS = {
     'EPOCHS': 1,
     'SPEED_TEST_IMAGES': 20,
+    'FINE_TUNING_EPOCHS': 1,
 }
 
 WARNING_GUARD_START = (f'import sys\nsys.path.insert(0, {str(ROOT)!r})\n'

@@ -12,7 +12,8 @@ def test_a_name_error_says_which_cell_to_run(monkeypatch, capsys):
         shell.run_cell('display_9_images_from_dataset(dataset)')
         out = capsys.readouterr().out
         assert 'NameError' in out
-        assert '"display_9_images_from_dataset" is defined in the hidden cell "Display utilities". Run that cell first' in out
+        assert ('"display_9_images_from_dataset" is defined in the hidden cell "Display utilities". '
+                'Run that cell first') in out
         shell.run_cell('some_unknown_name')
         out = capsys.readouterr().out
         assert 'NameError' in out and 'Run that cell first' not in out
@@ -26,13 +27,15 @@ def test_outside_ipython_nothing_happens(monkeypatch):
 
 
 def test_name_locations():
-    hidden = '#@title Plots [RUN ME]\n' + helper_cells.GENERATED_LINE.format(module='utils/plots.py') + '\ndef show(): pass'
+    hidden = '\n'.join(['#@title Plots [RUN ME]', helper_cells.GENERATED_LINE.format(module='utils/plots.py'),
+                        'def show(): pass'])
     cells = [
         ('markdown', '# Title'),
         ('code', 'import numpy as np\nimport tensorflow as tf'),
         ('code', hidden),
         ('markdown', 'Some text\n## Model [WORK REQUIRED]\nmore text'),
-        ('code', 'model, other = build()\nfor step in range(3): pass\nmodel.trainable = False\nmodel[0] = 1\n_private = 1'),
+        ('code', 'model, other = build()\nfor step in range(3): pass\n'
+                 'model.trainable = False\nmodel[0] = 1\n_private = 1'),
         ('markdown', 'text without heading'),
         ('code', 'def train(): pass\nmodel = 2\n%matplotlib inline'),
         ('code', 'def evaluate(): pass'),

@@ -5,8 +5,16 @@ import tensorflow as tf
 from tests.data_fixtures import FLOWER_CLASSES, synthetic_flowers
 from utils import flowers_tfrecords
 from utils.flowers_tfrecords import (
-    convert_photos_to_tfrecords, count_records, default_tfrecords_dir, flowers_tfrecord_files,
-    get_training_dataset, get_validation_dataset, load_dataset, resize_and_crop_image, split_by_files)
+    convert_photos_to_tfrecords,
+    count_records,
+    default_tfrecords_dir,
+    flowers_tfrecord_files,
+    get_training_dataset,
+    get_validation_dataset,
+    load_dataset,
+    resize_and_crop_image,
+    split_by_files,
+)
 
 
 @pytest.fixture
@@ -128,3 +136,13 @@ def test_training_and_validation_pipelines(photos, tmp_path):
     batches = list(get_validation_dataset(files, 4))
     assert sum(len(labels) for _, labels in batches) == 15
     assert batches[0][1].dtype == tf.int32
+
+
+def test_validation_dataset_declares_its_length(photos, tmp_path):
+    """Keras reads the number of validation batches from it (no "ran out of data" warning)."""
+    files = convert_photos_to_tfrecords(photos, tmp_path / 'records', shards=4)
+    assert int(get_validation_dataset(files, 4).cardinality()) == 4  # 15 records in batches of 4.
+    mislabelled = tmp_path / 'records' / 'flowers09-5.tfrec'  # holds 4 records, says 5
+    mislabelled.write_bytes(open(files[0], 'rb').read())
+    with pytest.raises(tf.errors.FailedPreconditionError, match='expected to contain'):
+        list(get_validation_dataset([str(mislabelled)], 4))

@@ -72,7 +72,7 @@ def test_warning_guard_lets_known_noise_through(monkeypatch):
     warning_guard.check()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter('always')
-        warnings.warn('ours')
+        warnings.warn('ours', stacklevel=1)
     monkeypatch.setattr(warning_guard, '_recorded', [caught])
     with pytest.raises(AssertionError, match='ours'):
         warning_guard.check()

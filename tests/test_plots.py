@@ -5,8 +5,12 @@ import tensorflow as tf
 
 from utils import plots
 from utils.plots import (
-    PlotTraining, display_9_images_from_dataset, display_9_images_with_predictions,
-    display_training_curves, plot_learning_rate)
+    PlotTraining,
+    display_9_images_from_dataset,
+    display_9_images_with_predictions,
+    display_training_curves,
+    plot_learning_rate,
+)
 
 
 @pytest.fixture

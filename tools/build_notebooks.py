@@ -106,11 +106,12 @@ def build_pair(solution_path, config, root):
         if helper_cells.generated_module(_source(cell)) == helper_cells.CELL_ORDER_MODULE:
             _set_source(cell, helper_cells.cell_order_source(cells, root))
 
-    _set_source(notebook['cells'][0], header_source(config, title, 'solution', solution_path.name, playground_path.name))
+    names = solution_path.name, playground_path.name
+    _set_source(notebook['cells'][0], header_source(config, title, 'solution', *names))
     solution_bytes = formatted(notebook, solution_path)
     # The playground starts from the formatted solution, so that its cells keep the solution's ids.
     student = json.loads(solution_bytes)
-    _set_source(student['cells'][0], header_source(config, title, 'playground', solution_path.name, playground_path.name))
+    _set_source(student['cells'][0], header_source(config, title, 'playground', *names))
     for cell in student['cells'][1:]:
         if cell['cell_type'] == 'code' and playground.has_solution(_source(cell)):
             try:

@@ -218,5 +218,13 @@ def get_training_dataset(filenames, batch_size, one_hot_labels=False, augment=No
 
 
 def get_validation_dataset(filenames, batch_size, one_hot_labels=False):
-    """All validation records once, batched, cached after the first epoch."""
-    return load_dataset(filenames, one_hot_labels).batch(batch_size).cache().prefetch(AUTOTUNE)
+    """All validation records once, batched, cached after the first epoch.
+
+    The dataset's length is declared from the counts in the file names, so that
+    Keras knows where a validation pass ends (without it, Keras 3 warns that the
+    input "ran out of data"); a file holding fewer records than its name says
+    raises an error when read.
+    """
+    dataset = load_dataset(filenames, one_hot_labels)
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(count_records(filenames)))
+    return dataset.batch(batch_size).cache().prefetch(AUTOTUNE)
