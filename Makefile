@@ -18,8 +18,11 @@ $(INSTALLED): requirements.txt
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
 	touch $@
 
+# Jupyter refuses to run as root (as in many containers) unless told it may.
+ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+
 notebooks: $(INSTALLED)
-	$(BIN)/jupyter notebook notebooks/
+	$(BIN)/jupyter notebook $(ALLOW_ROOT) notebooks/
 
 test: $(INSTALLED)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
