@@ -15,6 +15,7 @@ import shutil
 import tempfile
 
 import nbformat
+from _pytest.compat import legacy_path
 from nbval.plugin import IPyNbFile
 from papermill.iorw import load_notebook_node
 
@@ -29,7 +30,8 @@ BUILD = ROOT / 'build'
 TEST_PARAMETERS = {
     'EPOCHS': 1,
     'SPEED_TEST_IMAGES': 20,
-    'FINE_TUNING_EPOCHS': 1,
+    'BATCH_NORM_EPOCHS': 1,
+    'FINE_TUNING_EPOCHS': 2,  # two epochs: the schedule changes the learning rate once
 }
 
 WARNING_GUARD_START = (f'import sys\nsys.path.insert(0, {str(ROOT)!r})\n'
@@ -64,11 +66,22 @@ def pytest_unconfigure(config):
 
 
 class LaxNotebook(IPyNbFile):
-    """nbval's notebook collector, not comparing outputs (as with --nbval-lax)."""
+    """nbval's notebook collector, not comparing outputs (as with --nbval-lax).
+
+    The collector keeps the notebook's own path, so that `pytest notebooks/x.ipynb`
+    selects it; nbval reads the notebook, and starts the kernel in its folder,
+    through `fspath`, which points at the prepared test copy.
+    """
+
+    test_copy = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.compare_outputs = False
+
+    @property
+    def fspath(self):
+        return legacy_path(self.test_copy)
 
 
 def pytest_collect_file(file_path, parent):
@@ -78,4 +91,6 @@ def pytest_collect_file(file_path, parent):
     copy_path.parent.mkdir(exist_ok=True)
     notebook = load_notebook_node(str(file_path))  # Read as papermill does: every cell gets tags.
     nbformat.write(prepare_test_copy(notebook, TEST_PARAMETERS), copy_path)
-    return LaxNotebook.from_parent(parent, path=copy_path)
+    collector = LaxNotebook.from_parent(parent, path=file_path)
+    collector.test_copy = copy_path
+    return collector

@@ -37,6 +37,15 @@ METRICS = {
         'TFRecord images/s': 'round(tfrecord_images_per_second, 1)',
         'TFRecord/JPEG ratio': 'round(tfrecord_images_per_second / jpeg_images_per_second, 2)',
     },
+    '00': {
+        'final stage': 'list(histories)[-1]',
+        'epochs': 'len(history.epoch)',
+        'final val accuracy %': "round(100 * history.history['val_accuracy'][-1], 2)",
+        'best val accuracy %': "round(100 * max(history.history['val_accuracy']), 2)",
+        'final val accuracy % by stage': (
+            "', '.join(f\"{name.split(':')[0]}: {100 * h.history['val_accuracy'][-1]:.2f}\" "
+            "for name, h in histories.items())"),
+    },
     '02': {
         'validation accuracy %': 'round(100 * validation_accuracy, 1)',
         'epochs': 'len(history.epoch)',
