@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 
 from utils import mnist_plots
-from utils.mnist_plots import (digits_from_local_fonts, display_digits, display_digits_grid,
-                               display_top_unrecognized)
+from utils.mnist_plots import digits_from_local_fonts, display_digits, display_digits_grid, display_top_unrecognized
 
 
 @pytest.fixture
