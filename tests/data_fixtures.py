@@ -10,11 +10,9 @@ import struct
 
 import numpy as np
 
-FLOWER_CLASSES = ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips']
-MNIST_NAMES = {
-    'train_images': 'train-images-idx3-ubyte.gz', 'train_labels': 'train-labels-idx1-ubyte.gz',
-    'test_images': 't10k-images-idx3-ubyte.gz', 'test_labels': 't10k-labels-idx1-ubyte.gz',
-}
+from utils.data_sources import FLOWER_CLASSES, MNIST_FILES
+
+MNIST_NAMES = {key: name for key, (name, _) in MNIST_FILES.items()}
 
 
 def _encode_jpeg(image):

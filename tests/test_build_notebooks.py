@@ -145,3 +145,10 @@ def test_hidden_cells_must_follow_their_dependencies(project):
     result = run_builder(project, '--check')
     assert result.returncode == 2
     assert 'needs the one for utils/data_sources.py before it' in result.stderr
+
+
+def test_multi_line_package_imports_are_removed_whole():
+    source = ('import numpy as np\n\nfrom utils.data_sources import (\n    FLOWER_CLASSES,\n'
+              '    find_flowers_photos,\n)\n\nX = 1\n')
+    assert helper_cells.inline_module(source) == 'import numpy as np\n\n\nX = 1'
+    assert helper_cells.package_dependencies(source) == ['utils/data_sources.py']

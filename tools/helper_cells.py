@@ -18,7 +18,6 @@ GENERATED_LINE = '# Generated from {module} by tools/build_notebooks.py: edit th
 _GENERATED_RE = re.compile(r'^# Generated from (utils/\w+\.py) by tools/build_notebooks\.py')
 _FROM_RE = re.compile(r'^### FROM (utils/\w+\.py)::(\w+)\s*$')
 _END_SOLUTION = '### END SOLUTION'
-_PACKAGE_IMPORT_RE = re.compile(r'^(from utils(\.\w+)* import .*|import utils(\.\w+)*)$')
 
 
 CELL_ORDER_MODULE = 'utils/cell_order.py'
@@ -37,13 +36,15 @@ def generated_module(cell_source):
     return None
 
 
+def _package_imports(module_source):
+    """The `from utils.x import ...` statements of a module (ast nodes)."""
+    return [node for node in ast.parse(module_source).body
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith('utils.')]
+
+
 def package_dependencies(module_source):
     """The utils modules ('utils/x.py') that a module imports from."""
-    deps = []
-    for node in ast.parse(module_source).body:
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith('utils.'):
-            deps.append(node.module.replace('.', '/') + '.py')
-    return deps
+    return [node.module.replace('.', '/') + '.py' for node in _package_imports(module_source)]
 
 
 def inline_module(module_source):
@@ -51,7 +52,9 @@ def inline_module(module_source):
 
     The names they imported come from the hidden cells run before this one.
     """
-    lines = [line for line in module_source.splitlines() if not _PACKAGE_IMPORT_RE.match(line)]
+    removed = {line for node in _package_imports(module_source)
+               for line in range(node.lineno, node.end_lineno + 1)}
+    lines = [line for number, line in enumerate(module_source.splitlines(), start=1) if number not in removed]
     return re.sub(r'\n{4,}', '\n\n\n', '\n'.join(lines)).strip('\n')
 
 
