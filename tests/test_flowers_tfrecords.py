@@ -1,3 +1,13 @@
+import json
+import os
+import pathlib
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -5,6 +15,8 @@ import tensorflow as tf
 from tests.data_fixtures import FLOWER_CLASSES, synthetic_flowers
 from utils import flowers_tfrecords
 from utils.flowers_tfrecords import (
+    DamagedTFRecordError,
+    check_tfrecord_files,
     convert_photos_to_tfrecords,
     count_records,
     default_tfrecords_dir,
@@ -12,9 +24,12 @@ from utils.flowers_tfrecords import (
     get_training_dataset,
     get_validation_dataset,
     load_dataset,
+    photo_patterns,
     resize_and_crop_image,
     split_by_files,
 )
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -27,8 +42,7 @@ def photos(tmp_path):
 
 def test_round_trip_skips_and_counts_the_corrupt_jpeg(photos, tmp_path, capsys):
     files = convert_photos_to_tfrecords(photos, tmp_path / 'records', shards=4)
-    out = capsys.readouterr().out
-    assert 'Skipped 1 of 16 images that could not be decoded.' in out
+    assert 'Skipped 1 of 16 photos that could not be decoded' in capsys.readouterr().out
     assert [name.rsplit('/', 1)[1] for name in files] == [
         'flowers00-4.tfrec', 'flowers01-4.tfrec', 'flowers02-4.tfrec', 'flowers03-3.tfrec']
     assert count_records(files) == 15
@@ -64,7 +78,8 @@ def test_one_hot_labels(photos, tmp_path):
 
 def test_interrupted_write_keeps_the_previous_shards_and_leaves_no_partial_one(photos, tmp_path, monkeypatch):
     target = tmp_path / 'records'
-    before = convert_photos_to_tfrecords(photos, target, shards=4)
+    convert_photos_to_tfrecords(photos, target, shards=4)
+    before = sorted(str(path) for path in target.glob('*'))  # The shards and their manifest.
     contents = {name: open(name, 'rb').read() for name in before}
     calls = []
     real_to_tfrecord = flowers_tfrecords.to_tfrecord
@@ -79,7 +94,7 @@ def test_interrupted_write_keeps_the_previous_shards_and_leaves_no_partial_one(p
         convert_photos_to_tfrecords(photos, target, shards=8)
     assert sorted(str(path) for path in target.glob('*')) == before
     assert all(open(name, 'rb').read() == content for name, content in contents.items())
-    assert sorted(path.name for path in tmp_path.iterdir()) == ['data', 'records']
+    assert sorted(path.name for path in tmp_path.iterdir()) == ['data', 'records', 'records.lock']
 
 
 def test_no_decodable_image_is_an_error_and_writes_nothing(tmp_path):
@@ -87,10 +102,11 @@ def test_no_decodable_image_is_an_error_and_writes_nothing(tmp_path):
     for name in FLOWER_CLASSES:
         (folder / name).mkdir(parents=True)
         (folder / name / 'broken.jpg').write_bytes(b'garbage')
-    with pytest.raises(ValueError, match='No image could be decoded'):
+    with pytest.raises(ValueError, match='No photo could be decoded') as error:
         convert_photos_to_tfrecords(folder, tmp_path / 'records')
+    assert str(folder / 'tulips' / 'broken.jpg') in str(error.value)
     assert not (tmp_path / 'records').exists()
-    assert sorted(path.name for path in tmp_path.iterdir()) == ['flower_photos']
+    assert sorted(path.name for path in tmp_path.iterdir()) == ['flower_photos', 'records.lock']
 
 
 def test_resize_and_crop_fills_the_target_keeping_the_centre():
@@ -107,7 +123,7 @@ def test_tfrecords_are_built_once_when_missing(isolated_data, monkeypatch, capsy
     files = flowers_tfrecord_files()
     assert len(files) == 16 and count_records(files) == 20
     assert all(name.startswith(str(default_tfrecords_dir())) for name in files)
-    assert 'building them from the photos' in capsys.readouterr().out
+    assert 'Building the TFRecords from the photos (Part 1).' in capsys.readouterr().out
 
     def must_not_rebuild(*args):
         raise AssertionError('rebuilt although the TFRecords exist')
@@ -146,3 +162,228 @@ def test_validation_dataset_declares_its_length(photos, tmp_path):
     mislabelled.write_bytes(open(files[0], 'rb').read())
     with pytest.raises(tf.errors.FailedPreconditionError, match='expected to contain'):
         list(get_validation_dataset([str(mislabelled)], 4))
+
+
+# Part 1 on real folders.
+
+def test_a_corrupt_jpeg_is_named_in_the_output(photos, tmp_path, capsys):
+    convert_photos_to_tfrecords(photos, tmp_path / 'records', shards=2)
+    out = capsys.readouterr().out
+    assert f'{photos / "roses" / "corrupt.jpg"}: ' in out
+    assert 'Invalid JPEG data' in out and 'replace them by valid JPEG files' in out
+
+
+def test_photos_count_whatever_the_case_of_their_extension(tmp_path):
+    folder = synthetic_flowers(tmp_path / 'data', per_class=3)
+    for name, extension in [('daisy_000', '.JPG'), ('dandelion_001', '.jpeg'), ('roses_002', '.JPEG'),
+                            ('tulips_000', '.Jpg')]:
+        old = folder / name.split('_')[0] / f'{name}.jpg'
+        old.rename(old.with_suffix(extension))
+    (folder / 'daisy' / 'notes.txt').write_text('not a photo')
+    assert int(tf.data.Dataset.list_files(photo_patterns(folder)).cardinality()) == 15
+    files = convert_photos_to_tfrecords(folder, tmp_path / 'records', shards=2)
+    assert count_records(files) == 15
+
+
+def test_a_folder_that_is_not_a_class_is_skipped_with_a_message(photos, tmp_path, capsys):
+    (photos / 'lilies').mkdir()
+    shutil.copy(photos / 'daisy' / 'daisy_000.jpg', photos / 'lilies' / 'lily_000.jpg')
+    files = convert_photos_to_tfrecords(photos, tmp_path / 'records', shards=2)
+    out = capsys.readouterr().out
+    assert f'Skipping the folder {photos / "lilies"}: "lilies" is not one of the classes' in out
+    assert count_records(files) == 15  # The 15 good photos of the 5 classes; no lily.
+
+
+def test_a_missing_or_empty_class_folder_is_named(photos, tmp_path):
+    shutil.rmtree(photos / 'tulips')
+    for photo in (photos / 'daisy').iterdir():
+        photo.unlink()
+    with pytest.raises(FileNotFoundError) as error:
+        convert_photos_to_tfrecords(photos, tmp_path / 'records', shards=2)
+    message = str(error.value)
+    assert f'class tulips: there is no folder {photos / "tulips"}' in message
+    assert f'class daisy: the folder {photos / "daisy"} holds no .jpg or .jpeg file' in message
+    assert 'Put the photos there and run this cell again' in message
+    assert not (tmp_path / 'records').exists()
+
+
+# The TFRecord folder that Parts 2-4 use: checked against its manifest, rebuilt when unusable.
+
+@pytest.fixture
+def shared_photos(isolated_data, monkeypatch):
+    """4 synthetic photos per class in CODELAB_DATA_DIR, and an empty cache."""
+    synthetic_flowers(isolated_data / 'shared', per_class=4)
+    monkeypatch.setenv('CODELAB_DATA_DIR', str(isolated_data / 'shared'))
+    return isolated_data
+
+
+@pytest.fixture
+def builds(monkeypatch):
+    """Records every build of the TFRecords from the photos."""
+    calls = []
+    real_convert = flowers_tfrecords.convert_photos_to_tfrecords
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real_convert(*args, **kwargs)
+    monkeypatch.setattr(flowers_tfrecords, 'convert_photos_to_tfrecords', counted)
+    return calls
+
+
+def _edit_manifest(directory, **changes):
+    manifest = json.loads((directory / 'manifest.json').read_text())
+    (directory / 'manifest.json').write_text(json.dumps({**manifest, **changes}))
+
+
+def _remove_manifest(directory, files):
+    (directory / 'manifest.json').unlink(missing_ok=True)  # As in a folder written by older code.
+    return f'{directory / "manifest.json"} is missing'
+
+
+def _other_format_version(directory, files):
+    _edit_manifest(directory, format_version=0)
+    return 'is for format version 0'
+
+
+def _other_image_size(directory, files):
+    _edit_manifest(directory, image_size=[224, 224])
+    return 'is for images of [224, 224] pixels'
+
+
+def _remove_shard(directory, files):
+    os.remove(files[3])
+    return f'{files[3]} is missing'
+
+
+def _cut_shard(directory, files):
+    data = open(files[3], 'rb').read()
+    open(files[3], 'wb').write(data[:len(data) // 2])
+    return f'{files[3]} has {len(data) // 2} bytes'
+
+
+def _add_shard(directory, files):
+    shutil.copy(files[0], directory / 'flowers99-1.tfrec')
+    return f'{directory / "flowers99-1.tfrec"} is not listed in'
+
+
+@pytest.mark.parametrize('damage', [_remove_manifest, _other_format_version, _other_image_size,
+                                    _remove_shard, _cut_shard, _add_shard])
+def test_an_unusable_folder_is_rebuilt_saying_why(shared_photos, builds, capsys, damage):
+    files = flowers_tfrecord_files()
+    directory = default_tfrecords_dir()
+    expected = damage(directory, files)
+    capsys.readouterr()
+    assert flowers_tfrecord_files() == files
+    assert len(builds) == 2
+    out = capsys.readouterr().out
+    assert expected in out and 'Building the TFRecords from the photos (Part 1).' in out
+    assert sorted(path.name for path in directory.iterdir()) == sorted(
+        [os.path.basename(name) for name in files] + ['manifest.json'])
+    manifest = json.loads((directory / 'manifest.json').read_text())
+    assert manifest['format_version'] == flowers_tfrecords.FORMAT_VERSION
+    assert manifest['image_size'] == [192, 192] and manifest['photos'] == manifest['records'] == 20
+    assert manifest['shard_count'] == 16
+    assert [(shard['file'], shard['records'], shard['bytes']) for shard in manifest['shards']] == [
+        (os.path.basename(name), count_records([name]), os.path.getsize(name)) for name in files]
+
+
+def _flip_a_byte(path):
+    data = bytearray(open(path, 'rb').read())
+    data[len(data) // 2] ^= 0xFF  # Inside the JPEG bytes of a record: its checksum no longer matches.
+    open(path, 'wb').write(data)
+
+
+def test_a_damaged_shard_of_the_right_size_is_named_and_rebuilt(shared_photos, builds, capsys):
+    files = flowers_tfrecord_files()
+    _flip_a_byte(files[5])
+    capsys.readouterr()
+    assert flowers_tfrecord_files() == files
+    assert len(builds) == 2
+    assert f'{files[5]} is damaged: corrupted record' in capsys.readouterr().out
+    check_tfrecord_files(files)
+    _flip_a_byte(files[5])
+    check_tfrecord_files(files[:5])
+    with pytest.raises(DamagedTFRecordError, match=re.escape(f'{files[5]} is damaged: corrupted record')) as error:
+        check_tfrecord_files(files)
+    assert f'Delete the folder {default_tfrecords_dir()} and run all the cells again' in str(error.value)
+
+
+def test_a_shard_holding_fewer_records_than_its_name_says_is_named(shared_photos, tmp_path):
+    files = flowers_tfrecord_files()
+    mislabelled = tmp_path / 'flowers00-5.tfrec'
+    shutil.copy(files[0], mislabelled)
+    found = count_records(files[:1])
+    with pytest.raises(DamagedTFRecordError, match=re.escape(f'{mislabelled} holds {found} records, its name says 5')):
+        check_tfrecord_files([str(mislabelled)])
+
+
+# Builds in other processes: one killed halfway, two at the same time.
+
+BUILD_SCRIPT = '''
+import os, pathlib, sys, time
+from utils import flowers_tfrecords
+
+delay, barrier = float(sys.argv[1]), sys.argv[2:]
+real_to_tfrecord = flowers_tfrecords.to_tfrecord
+
+def slow_to_tfrecord(*args):  # A slow write, so that the test can catch it halfway.
+    time.sleep(delay)
+    return real_to_tfrecord(*args)
+
+flowers_tfrecords.to_tfrecord = slow_to_tfrecord
+if barrier:  # Start the build only when the other process is ready too.
+    folder = pathlib.Path(barrier[0])
+    (folder / str(os.getpid())).touch()
+    while len(list(folder.iterdir())) < 2:
+        time.sleep(0.01)
+files = flowers_tfrecords.flowers_tfrecord_files()
+print('records read back:', sum(1 for _ in flowers_tfrecords.load_dataset(files)))
+'''
+
+
+def _start_build(log, delay, *barrier):
+    """Runs flowers_tfrecord_files() in a new Python process, with this test's data and cache."""
+    env = {**os.environ, 'PYTHONPATH': str(ROOT), 'TF_CPP_MIN_LOG_LEVEL': '2'}
+    with open(log, 'w') as output:
+        return subprocess.Popen([sys.executable, '-c', BUILD_SCRIPT, str(delay), *map(str, barrier)],
+                                cwd=log.parent, env=env, stdout=output, stderr=subprocess.STDOUT)
+
+
+def test_a_build_killed_while_writing_is_cleaned_up_by_the_next_run(shared_photos, capsys):
+    directory = default_tfrecords_dir()
+    process = _start_build(shared_photos / 'build.log', 0.2)
+    deadline = time.monotonic() + 240
+    while not list(directory.parent.glob(directory.name + '.partial-*/flowers00-*.tfrec')):
+        assert process.poll() is None, (shared_photos / 'build.log').read_text()
+        assert time.monotonic() < deadline, 'no shard written in 240 s'
+        time.sleep(0.02)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    (staging,) = directory.parent.glob(directory.name + '.partial-*')
+    old = directory.with_name(directory.name + '.old')  # As if killed while replacing the folder.
+    old.mkdir()
+    (old / 'flowers00-1.tfrec').write_bytes(b'stale')
+
+    files = flowers_tfrecord_files()
+    assert count_records(files) == 20 and sum(1 for _ in load_dataset(files)) == 20
+    assert sorted(path.name for path in directory.parent.iterdir()) == [directory.name, directory.name + '.lock']
+    out = capsys.readouterr().out
+    assert f'Removing {staging}, left behind by an interrupted run.' in out
+    assert f'Removing {old}, left behind by an interrupted run.' in out
+
+
+def test_two_notebooks_building_at_the_same_time_both_get_the_tfrecords(shared_photos):
+    barrier = shared_photos / 'barrier'
+    barrier.mkdir()
+    logs = [shared_photos / f'build{number}.log' for number in range(2)]
+    processes = [_start_build(log, 0.25, barrier) for log in logs]
+    for process in processes:
+        process.wait(timeout=600)
+    outputs = [log.read_text() for log in logs]
+    assert [process.returncode for process in processes] == [0, 0], outputs
+    assert all('records read back: 20' in out for out in outputs), outputs
+    assert sum('Wrote flowers00-' in out for out in outputs) == 1, outputs  # Built once,
+    assert sum('Another notebook is building the TFRecords' in out for out in outputs) == 1, outputs  # waited for.
+    directory = default_tfrecords_dir()
+    assert sorted(path.name for path in directory.parent.iterdir()) == [directory.name, directory.name + '.lock']
+    check_tfrecord_files(sorted(str(path) for path in directory.glob('*.tfrec')))

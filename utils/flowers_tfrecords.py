@@ -3,22 +3,31 @@ that Parts 2-4 train from.
 
 A TFRecord file is a sequence of serialized tf.train.Example records; each one
 here holds a 192x192 JPEG and its label, so that a training run reads a few
-large files instead of thousands of small ones.
+large files instead of thousands of small ones. Beside the shards, a manifest
+(manifest.json) lists what was written, so that a folder left incomplete,
+damaged or by older code is noticed and rebuilt.
 """
+import json
 import os
 import pathlib
+import re
 import shutil
 import tempfile
 
 import numpy as np
 import tensorflow as tf
 
-from utils.data_sources import FLOWER_CLASSES, data_cache_dir, find_flowers_photos
+from utils.data_sources import FLOWER_CLASSES, PHOTO_SUFFIXES, cache_lock, data_cache_dir, find_flowers_photos
 
 AUTOTUNE = tf.data.AUTOTUNE
 TARGET_SIZE = [192, 192]
 SHARDS = 16
 SHUFFLE_SEED = 42  # Fixes which photos land in which shard, hence the validation split.
+# Glob patterns of a class folder's photos, in upper or lower case: *.[jJ][pP][gG], *.[jJ][pP][eE][gG].
+PHOTO_GLOBS = ['*.' + ''.join(f'[{letter}{letter.upper()}]' for letter in suffix[1:]) for suffix in PHOTO_SUFFIXES]
+MANIFEST_NAME = 'manifest.json'
+FORMAT_VERSION = 1  # Written in the manifest; change it when the records change.
+MAX_LISTED_FILES = 20  # Photos that failed to decode, listed by name in the output.
 
 
 def decode_jpeg_and_label(filename):
@@ -67,70 +76,148 @@ def to_tfrecord(image_bytes, label, height, width):
     return tf.train.Example(features=tf.train.Features(feature=feature))
 
 
+def photo_patterns(photos_dir):
+    """Glob patterns naming the photos of the 5 classes, two per class folder.
+
+    `tf.data.Dataset.list_files(photo_patterns(photos_dir))` lists the photos.
+    The folders are checked first: a class folder that is missing, or holds no
+    .jpg or .jpeg file, raises FileNotFoundError naming it; a folder that is not
+    one of the 5 classes is skipped, with a message.
+    """
+    photos_dir = pathlib.Path(photos_dir)
+    patterns, problems = [], []
+    for name in FLOWER_CLASSES:
+        folder = photos_dir / name
+        class_patterns = [str(folder / glob) for glob in PHOTO_GLOBS]
+        if not folder.is_dir():
+            problems.append(f'class {name}: there is no folder {folder}')
+        elif not tf.io.gfile.glob(class_patterns):
+            problems.append(f'class {name}: the folder {folder} holds no .jpg or .jpeg file')
+        patterns += class_patterns
+    if problems:
+        raise FileNotFoundError(
+            'Photos missing:\n' + ''.join(f'  {problem}\n' for problem in problems)
+            + f'Each class needs a folder named after it in {photos_dir}, holding its JPEG photos. Put the '
+            'photos there and run this cell again. If this notebook downloaded the photos, you can instead '
+            f'delete the folder {photos_dir} and run all the cells again (in Colab: Runtime > Run all): '
+            'the photos are then downloaded again.')
+    for folder in sorted(photos_dir.iterdir()):
+        if folder.is_dir() and folder.name not in FLOWER_CLASSES:
+            print(f'Skipping the folder {folder}: "{folder.name}" is not one of the classes '
+                  f'{", ".join(FLOWER_CLASSES)}.')
+    return patterns
+
+
 def flowers_photos_dataset(photos_dir):
-    """Lists the JPEGs of the 5 classes in a fixed shuffled order."""
-    patterns = [str(pathlib.Path(photos_dir) / name / '*.jpg') for name in FLOWER_CLASSES]
-    return tf.data.Dataset.list_files(patterns, shuffle=True, seed=SHUFFLE_SEED)
+    """Lists the photos of the 5 classes in a fixed shuffled order."""
+    return tf.data.Dataset.list_files(photo_patterns(photos_dir), shuffle=True, seed=SHUFFLE_SEED)
 
 
-def write_tfrecords(dataset, directory, shards=SHARDS, total=None):
+def write_tfrecords(dataset, directory, shards=SHARDS, *, filenames):
     """Writes (jpeg_bytes, label, height, width) records as TFRecord shards.
 
-    The records are spread evenly over `shards` files named
-    flowers{NN}-{count}.tfrec. They are written into a temporary folder beside
-    `directory`, which replaces `directory` only when every shard is complete:
-    an interrupted run leaves no partial shard behind. Records that fail to
-    decode (a corrupt JPEG) are skipped; if `total` (the number of photos
-    listed) is given, the skipped ones are counted and reported.
-    Returns the sorted list of shard paths.
+    `filenames` is the dataset of photo file names that `dataset` was made
+    from. The records are spread evenly over `shards` files named
+    flowers{NN}-{count}.tfrec, listed with their sizes in manifest.json. They
+    are written into a staging folder beside `directory`, which replaces
+    `directory` only when every shard is complete: an interrupted run leaves no
+    partial shard behind, and the next run removes its staging folder. A lock
+    file beside `directory` makes another notebook writing there wait its turn.
+    Photos that fail to decode (a corrupt JPEG) are skipped, and named in the
+    output. Returns the sorted list of shard paths.
     """
     directory = pathlib.Path(directory)
-    directory.parent.mkdir(parents=True, exist_ok=True)
-    if total is None:
-        total = int(dataset.cardinality())
+    total = int(filenames.cardinality())
     # Shard k holds the records from total*k//shards to total*(k+1)//shards.
     ends = [total * (k + 1) // shards for k in range(shards)]
-    staging = pathlib.Path(tempfile.mkdtemp(prefix=directory.name + '.partial-', dir=directory.parent))
-    staging.chmod(0o755)
-    written, shard, in_shard, out = 0, 0, 0, None
-    try:
-        for record in dataset.ignore_errors(log_warning=True).as_numpy_iterator():
-            if out is None:
-                out = tf.io.TFRecordWriter(str(staging / 'shard.tmp'))
-            out.write(to_tfrecord(*record).SerializeToString())
-            written += 1
-            in_shard += 1
-            if shard < shards - 1 and written >= ends[shard]:
+    with cache_lock(directory, 'building the TFRecords'):
+        _remove_leftovers(directory)
+        staging = pathlib.Path(tempfile.mkdtemp(prefix=directory.name + '.partial-', dir=directory.parent))
+        staging.chmod(0o755)
+        written, in_shard, shard_counts, out = 0, 0, [], None
+        try:
+            for record in dataset.ignore_errors().as_numpy_iterator():
+                if out is None:
+                    out = tf.io.TFRecordWriter(str(staging / 'shard.tmp'))
+                out.write(to_tfrecord(*record).SerializeToString())
+                written += 1
+                in_shard += 1
+                if len(shard_counts) < shards - 1 and written >= ends[len(shard_counts)]:
+                    out.close()
+                    shard_counts.append(_name_shard(staging, len(shard_counts), in_shard))
+                    in_shard, out = 0, None
+            if out is not None:
                 out.close()
-                _name_shard(staging, shard, in_shard)
-                shard, in_shard, out = shard + 1, 0, None
-        if out is not None:
-            out.close()
-            out = None
-            _name_shard(staging, shard, in_shard)
-        if written == 0:
-            raise ValueError('No image could be decoded: no TFRecord was written.')
-        _replace_folder(staging, directory)
-    finally:
-        if out is not None:
-            out.close()
-        shutil.rmtree(staging, ignore_errors=True)
-    if total > 0 and written < total:
-        print(f'Skipped {total - written} of {total} images that could not be decoded.')
-    return sorted(str(path) for path in directory.glob('*.tfrec'))
+                out = None
+                shard_counts.append(_name_shard(staging, len(shard_counts), in_shard))
+            if written == 0:
+                raise ValueError('No photo could be decoded: no TFRecord was written. The photos that failed:\n'
+                                 + _undecodable_photos(filenames)
+                                 + '\nCheck that the photo folders hold JPEG photos, then run this cell again.')
+            _write_manifest(staging, shard_counts, photos=total)
+            _replace_folder(staging, directory)
+        finally:
+            if out is not None:
+                out.close()
+            shutil.rmtree(staging, ignore_errors=True)
+    if written < total:
+        print(f'Skipped {total - written} of {total} photos that could not be decoded:\n'
+              + _undecodable_photos(filenames)
+              + '\nThe TFRecords hold the other photos. To include these, replace them by valid JPEG files '
+              'and run this cell again.')
+    return sorted(str(directory / name) for name, _ in shard_counts)
+
+
+def _remove_leftovers(directory):
+    """Removes the staging and .old folders that a killed run left beside `directory`.
+
+    Called with the lock held, when no other run is writing there.
+    """
+    for leftover in [*directory.parent.glob(directory.name + '.partial-*'),
+                     directory.with_name(directory.name + '.old')]:
+        if leftover.exists():
+            print(f'Removing {leftover}, left behind by an interrupted run.')
+            shutil.rmtree(leftover)
 
 
 def _name_shard(staging, shard, count):
-    """Gives the shard just written its final name, with its record count."""
+    """Gives the shard just written its final name, with its record count; returns (name, count)."""
     name = f'flowers{shard:02d}-{count}.tfrec'
     os.replace(staging / 'shard.tmp', staging / name)
     print(f'Wrote {name} with {count} records.')
+    return name, count
+
+
+def _undecodable_photos(filenames):
+    """Lines naming the listed photos that tf.io.decode_jpeg rejects, and why (the first MAX_LISTED_FILES)."""
+    failures = []
+    for filename in sorted(filenames.as_numpy_iterator()):
+        try:
+            tf.io.decode_jpeg(tf.io.read_file(filename), channels=3)
+        except tf.errors.OpError as error:
+            failures.append(f'  {filename.decode()}: {_error_text(error)}')
+    if len(failures) > MAX_LISTED_FILES:
+        failures[MAX_LISTED_FILES:] = [f'  ... and {len(failures) - MAX_LISTED_FILES} more']
+    return '\n'.join(failures)
+
+
+def _error_text(error):
+    """A TensorFlow error's message, without the op details around it."""
+    return re.sub(r'\{\{[^}]*\}\}\s*|\s*\[Op:.*', '', error.message, flags=re.DOTALL)
+
+
+def _write_manifest(folder, shard_counts, photos):
+    """Writes manifest.json: format version, image size, counts, each shard's name, records and bytes."""
+    shards = [{'file': name, 'records': count, 'bytes': (folder / name).stat().st_size}
+              for name, count in shard_counts]
+    manifest = {'format_version': FORMAT_VERSION, 'image_size': TARGET_SIZE, 'photos': photos,
+                'records': sum(count for _, count in shard_counts), 'shard_count': len(shards), 'shards': shards}
+    (folder / MANIFEST_NAME).write_text(json.dumps(manifest, indent=1) + '\n')
 
 
 def _replace_folder(new, old):
     """Moves folder `new` to `old`, removing what `old` held before."""
     trash = old.with_name(old.name + '.old')
-    shutil.rmtree(trash, ignore_errors=True)
     if old.exists():
         os.replace(old, trash)
     os.replace(new, old)
@@ -143,7 +230,7 @@ def convert_photos_to_tfrecords(photos_dir, directory, shards=SHARDS):
     dataset = (filenames.map(decode_jpeg_and_label, num_parallel_calls=AUTOTUNE)
                .map(resize_and_crop_image, num_parallel_calls=AUTOTUNE)
                .map(recompress_image, num_parallel_calls=AUTOTUNE))
-    return write_tfrecords(dataset, directory, shards, total=int(filenames.cardinality()))
+    return write_tfrecords(dataset, directory, shards, filenames=filenames)
 
 
 def default_tfrecords_dir():
@@ -151,17 +238,81 @@ def default_tfrecords_dir():
     return data_cache_dir() / 'flowers-tfrecords-jpeg-{}x{}'.format(*TARGET_SIZE)
 
 
+class DamagedTFRecordError(ValueError):
+    """A TFRecord file cannot be read to its end, or holds another number of records than its name says."""
+
+    def __init__(self, problem, folder):
+        super().__init__(f'{problem}. Delete the folder {folder} and run all the cells again (in Colab: '
+                         'Runtime > Run all): the TFRecords are then built again from the photos.')
+        self.problem = problem
+
+
+def check_tfrecord_files(files):
+    """Reads every record of each TFRecord file once, and compares the count with the file's name.
+
+    Reading checks each record's checksums, so a damaged or cut-off file is
+    found. Raises DamagedTFRecordError naming the first bad file, and the fix.
+    """
+    for name in files:
+        expected = count_records([name])
+        try:
+            found = sum(len(batch) for batch in tf.data.TFRecordDataset(name).batch(256))
+        except tf.errors.OpError as error:
+            raise DamagedTFRecordError(f'{name} is damaged: {_error_text(error)}', pathlib.Path(name).parent) from None
+        if found != expected:
+            raise DamagedTFRecordError(f'{name} holds {found} records, its name says {expected}',
+                                       pathlib.Path(name).parent)
+
+
+def _manifest_problem(directory):
+    """Why the TFRecord folder does not match its manifest, in words; None if it does."""
+    manifest_path = directory / MANIFEST_NAME
+    if not directory.is_dir():
+        return f'No TFRecords in {directory}'
+    try:
+        manifest = json.loads(manifest_path.read_text())
+        version, image_size = manifest['format_version'], manifest['image_size']
+        listed = {shard['file']: shard['bytes'] for shard in manifest['shards']}
+    except FileNotFoundError:
+        return f'{manifest_path} is missing: the folder was written by an older version of this code, or is incomplete'
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        return f'{manifest_path} cannot be read ({type(error).__name__}: {error})'
+    if version != FORMAT_VERSION:
+        return f'{manifest_path} is for format version {version}, this code uses version {FORMAT_VERSION}'
+    if image_size != TARGET_SIZE:
+        return f'{manifest_path} is for images of {image_size} pixels, this code uses {TARGET_SIZE}'
+    for name, size in listed.items():
+        path = directory / name
+        if not path.is_file():
+            return f'{path} is missing'
+        if path.stat().st_size != size:
+            return f'{path} has {path.stat().st_size} bytes, the manifest says {size}: the file was cut off'
+    for path in sorted(directory.glob('*.tfrec')):
+        if path.name not in listed:
+            return f'{path} is not listed in {manifest_path}'
+    return None
+
+
 def flowers_tfrecord_files():
     """Returns the sorted paths of the flowers TFRecord shards.
 
-    Builds them from the photos with Part 1's pipeline if they are missing.
+    Checks the folder against its manifest and reads every record once. If
+    something is missing, damaged or from older code, says what, and builds the
+    shards from the photos with Part 1's pipeline. Another notebook building
+    them at the same time is waited for.
     """
     directory = default_tfrecords_dir()
-    files = sorted(str(path) for path in directory.glob('*.tfrec'))
-    if not files:
-        print(f'No TFRecords in {directory}: building them from the photos (Part 1).')
-        files = convert_photos_to_tfrecords(find_flowers_photos(), directory)
-    return files
+    with cache_lock(directory, 'building the TFRecords'):
+        problem = _manifest_problem(directory)
+        if problem is None:
+            files = sorted(str(path) for path in directory.glob('*.tfrec'))
+            try:
+                check_tfrecord_files(files)
+                return files
+            except DamagedTFRecordError as error:
+                problem = error.problem
+        print(f'{problem}.\nBuilding the TFRecords from the photos (Part 1).')
+        return convert_photos_to_tfrecords(find_flowers_photos(), directory)
 
 
 def read_tfrecord(example):
