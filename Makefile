@@ -11,11 +11,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
+# The fresh-runtime tests run the notebooks in Colab's package versions, which need
+# Colab's Python, 3.13: python3.13 on the PATH, or one that pyenv installed.
+COLAB_VENV := .venv-colab
+COLAB_INSTALLED := $(COLAB_VENV)/.installed
+PYTHON_COLAB ?= $(firstword $(foreach p,python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13),\
+	$(shell $(p) -c 'import sys; sys.version_info[:2] == (3, 13) and print("$(p)")' 2>/dev/null)))
+
 .PHONY: notebooks test build bench lint
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check --quiet -r requirements.txt
+	touch $@
+
+$(COLAB_INSTALLED): tests/colab_cpu_runtime.txt
+	test -x $(COLAB_VENV)/bin/python || $(PYTHON_COLAB) -m venv $(COLAB_VENV)
+	$(COLAB_VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r tests/colab_cpu_runtime.txt
 	touch $@
 
 # Jupyter refuses to run as root (as in many containers) unless told it may.
@@ -24,7 +36,8 @@ ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 notebooks: $(INSTALLED)
 	$(BIN)/jupyter notebook $(ALLOW_ROOT) notebooks/
 
-test: $(INSTALLED)
+test: $(INSTALLED) $(if $(PYTHON_COLAB),$(COLAB_INSTALLED))
+	$(if $(PYTHON_COLAB),,@echo 'No Python 3.13 found: the fresh-runtime tests (Colab versions) will be skipped.')
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 build: $(INSTALLED)

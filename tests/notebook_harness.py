@@ -3,12 +3,15 @@
 For each notebook it writes a test copy in a folder of this test run in which
   * TEST_PARAMETERS are injected after the parameters cell, papermill-style
     (tools/notebook_parameters.py), for the names that cell assigns;
+  * a cell after them accepts the small MNIST files' md5s (mnist_file_table);
   * a first and a last cell record and then check warnings (warning_guard);
 and the data helpers are pointed (CODELAB_DATA_DIR) at a small data folder: a
 subset of the real data when CODELAB_DATA_DIR is set, else a synthetic one, and
-at an empty cache (CODELAB_CACHE_DIR), so nothing is downloaded.
+at an empty cache (CODELAB_CACHE_DIR), so nothing is downloaded. The other
+tier, tests/test_fresh_runtime.py, runs the notebooks as Colab does instead.
 Outputs are not compared: this is nbval's lax mode.
 """
+import hashlib
 import os
 import pathlib
 import shutil
@@ -19,8 +22,9 @@ from _pytest.compat import legacy_path
 from nbval.plugin import IPyNbFile
 from papermill.iorw import load_notebook_node
 
-from tests.data_fixtures import small_data_dir
-from tools.notebook_parameters import inject_parameters
+from tests import warning_guard
+from tests.data_fixtures import MNIST_NAMES, small_data_dir
+from tools.notebook_parameters import PARAMETERS_COMMENT, inject_parameters
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / 'notebooks'
@@ -34,30 +38,62 @@ TEST_PARAMETERS = {
     'FINE_TUNING_EPOCHS': 2,  # two epochs: the schedule changes the learning rate once
 }
 
-WARNING_GUARD_START = (f'import sys\nsys.path.insert(0, {str(ROOT)!r})\n'
-                       'import tests.warning_guard\ntests.warning_guard.start()')
-WARNING_GUARD_CHECK = 'tests.warning_guard.check()'
+
+def mnist_file_table(data_folder):
+    """MNIST_FILES for the MNIST files of a test data folder: their names and their own md5s.
+
+    The test data are not the original files, whose md5s the helpers check; a cell
+    rebinding MNIST_FILES (which find_mnist_files reads when called) makes them accepted.
+    """
+    return {key: (name, hashlib.md5((pathlib.Path(data_folder) / 'mnist' / name).read_bytes()).hexdigest())
+            for key, name in MNIST_NAMES.items()}
 
 
-def prepare_test_copy(notebook, parameters):
-    """Returns the notebook (as read by papermill) parameterized and guarded for a test run."""
+def prepare_test_copy(notebook, parameters, mnist_files=None):
+    """Returns the notebook (as read by papermill) parameterized and guarded for a test run.
+
+    Adds the warning guard's first and last cells, injects `parameters` after the
+    parameters cell, and, if the notebook reads MNIST and `mnist_files` is given,
+    a cell after that rebinding MNIST_FILES (see mnist_file_table).
+    """
     notebook, _ = inject_parameters(notebook, parameters)
-    notebook.cells.insert(0, nbformat.v4.new_code_cell(WARNING_GUARD_START))
-    notebook.cells.append(nbformat.v4.new_code_cell(WARNING_GUARD_CHECK))
+    if mnist_files and any('find_mnist_files(' in cell.source for cell in notebook.cells):
+        position = next(index for index, cell in enumerate(notebook.cells)
+                        if cell.cell_type == 'code' and cell.source.startswith(PARAMETERS_COMMENT))
+        if 'injected-parameters' in notebook.cells[position + 1].metadata.get('tags', []):
+            position += 1
+        cell = nbformat.v4.new_code_cell(f'MNIST_FILES = {mnist_files!r}  # the test data\'s own md5s')
+        cell.metadata['tags'] = ['injected-test-data']
+        notebook.cells.insert(position + 1, cell)
+    start_cell, check_cell = warning_guard.notebook_cells()
+    notebook.cells.insert(0, nbformat.v4.new_code_cell(start_cell))
+    notebook.cells.append(nbformat.v4.new_code_cell(check_cell))
     return notebook
+
+
+def small_data_folder(config):
+    """This test run's small data folder (a subset of $CODELAB_DATA_DIR, else synthetic), made once."""
+    folder = _run_folder(config) / 'data'
+    if not folder.exists():
+        small_data_dir(folder, config._codelab_source_data)
+    return folder
 
 
 def _run_folder(config):
     """This test run's folder under build/ (small data, cache, notebook copies), made once."""
     if not hasattr(config, '_codelab_run_folder'):
         BUILD.mkdir(exist_ok=True)
-        folder = pathlib.Path(tempfile.mkdtemp(prefix='test-run-', dir=BUILD))
-        small_data_dir(folder / 'data', os.environ.get('CODELAB_DATA_DIR'))
-        (folder / 'cache').mkdir()
-        os.environ['CODELAB_DATA_DIR'] = str(folder / 'data')
-        os.environ['CODELAB_CACHE_DIR'] = str(folder / 'cache')
-        config._codelab_run_folder = folder
+        config._codelab_run_folder = pathlib.Path(tempfile.mkdtemp(prefix='test-run-', dir=BUILD))
+        config._codelab_source_data = os.environ.get('CODELAB_DATA_DIR')
     return config._codelab_run_folder
+
+
+def _point_helpers_at_small_data(config):
+    """Sets CODELAB_DATA_DIR to the small data and CODELAB_CACHE_DIR to an empty cache, for nbval's kernels."""
+    folder = _run_folder(config)
+    os.environ['CODELAB_DATA_DIR'] = str(small_data_folder(config))
+    (folder / 'cache').mkdir(exist_ok=True)
+    os.environ['CODELAB_CACHE_DIR'] = str(folder / 'cache')
 
 
 def pytest_unconfigure(config):
@@ -87,10 +123,12 @@ class LaxNotebook(IPyNbFile):
 def pytest_collect_file(file_path, parent):
     if file_path.suffix != '.ipynb' or file_path.parent != NOTEBOOKS:
         return None
+    _point_helpers_at_small_data(parent.config)
     copy_path = _run_folder(parent.config) / 'notebooks' / file_path.name
     copy_path.parent.mkdir(exist_ok=True)
     notebook = load_notebook_node(str(file_path))  # Read as papermill does: every cell gets tags.
-    nbformat.write(prepare_test_copy(notebook, TEST_PARAMETERS), copy_path)
+    mnist_files = mnist_file_table(small_data_folder(parent.config))
+    nbformat.write(prepare_test_copy(notebook, TEST_PARAMETERS, mnist_files), copy_path)
     collector = LaxNotebook.from_parent(parent, path=file_path)
     collector.test_copy = copy_path
     return collector

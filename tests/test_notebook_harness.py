@@ -1,14 +1,10 @@
-import logging
-import subprocess
-import sys
-import warnings
+import hashlib
 
 import nbformat
 import numpy as np
-import pytest
 
-from tests import data_fixtures, warning_guard
-from tests.notebook_harness import ROOT, prepare_test_copy
+from tests import data_fixtures
+from tests.notebook_harness import mnist_file_table, prepare_test_copy
 from tools.notebook_parameters import assigned_names
 
 
@@ -25,57 +21,40 @@ def _notebook(*sources):
 
 def test_only_the_parameters_the_cell_assigns_are_injected():
     notebook = prepare_test_copy(_notebook('import os', '# Parameters\nEPOCHS = 20\nBATCH_SIZE = 32', 'train(EPOCHS)'),
-                         {'EPOCHS': 1, 'SPEED_TEST_IMAGES': 20})
+                                 {'EPOCHS': 1, 'SPEED_TEST_IMAGES': 20})
     sources = [cell.source for cell in notebook.cells]
-    assert 'tests.warning_guard.start()' in sources[0]
+    assert '_codelab_warning_guard.start()' in sources[0]
     assert sources[2].startswith('# Parameters')
     assert 'EPOCHS = 1' in sources[3] and 'SPEED_TEST_IMAGES' not in sources[3]
     assert notebook.cells[3].metadata.tags == ['injected-parameters']
     assert sources[4] == 'train(EPOCHS)'
-    assert sources[-1] == 'tests.warning_guard.check()'
+    assert sources[-1] == '_codelab_warning_guard.check()'
 
 
 def test_a_notebook_without_parameters_cell_runs_unchanged():
     notebook = prepare_test_copy(_notebook('x = 1'), {'EPOCHS': 1})
-    assert [cell.source for cell in notebook.cells][1:] == ['x = 1', 'tests.warning_guard.check()']
+    assert [cell.source for cell in notebook.cells][1:] == ['x = 1', '_codelab_warning_guard.check()']
+
+
+def test_the_test_mnist_files_are_accepted_after_the_parameters(tmp_path):
+    data_fixtures.synthetic_mnist(tmp_path, train=5, test=5)
+    table = mnist_file_table(tmp_path)
+    assert table['test_labels'][0] == 't10k-labels-idx1-ubyte.gz'
+    labels = (tmp_path / 'mnist' / 't10k-labels-idx1-ubyte.gz').read_bytes()
+    assert table['test_labels'][1] == hashlib.md5(labels).hexdigest()
+    notebook = prepare_test_copy(_notebook('# Parameters\nEPOCHS = 20', 'files = find_mnist_files()'),
+                                 {'EPOCHS': 1}, table)
+    sources = [cell.source for cell in notebook.cells]
+    assert 'EPOCHS = 1' in sources[2]
+    assert sources[3].startswith(f'MNIST_FILES = {table!r}')
+    assert sources[4] == 'files = find_mnist_files()'
+    # Notebooks without MNIST get no such cell.
+    notebook = prepare_test_copy(_notebook('# Parameters\nEPOCHS = 20', 'x = 1'), {'EPOCHS': 1}, table)
+    assert not any('MNIST_FILES' in cell.source for cell in notebook.cells)
 
 
 def test_assigned_names():
     assert assigned_names('A = 1\nB: int = 2\nC, D = 3, 4\nE += 1\nprint(F)') == {'A', 'B', 'E'}
-
-
-def test_warning_guard_fails_on_warnings_and_logged_warnings():
-    # In a subprocess: the guard changes global warning and logging state.
-    script = '''
-import logging, warnings
-from tests import warning_guard
-warning_guard.start()
-warning_guard.check()
-warnings.warn('input_shape is deprecated', UserWarning)
-logging.getLogger('tensorflow').warning('something deprecated')
-logging.getLogger('tensorflow').info('not a warning')
-try:
-    warning_guard.check()
-except AssertionError as error:
-    print(error)
-'''
-    result = subprocess.run([sys.executable, '-c', script], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    assert 'UserWarning' in result.stdout and 'input_shape is deprecated' in result.stdout
-    assert 'log tensorflow: something deprecated' in result.stdout
-    assert 'not a warning' not in result.stdout
-
-
-def test_warning_guard_lets_known_noise_through(monkeypatch):
-    monkeypatch.setattr(warning_guard, '_recorded', [[]])
-    warning_guard._Recorder().emit(logging.makeLogRecord(
-        {'name': 'tensorflow', 'msg': 'Local rendezvous is aborting with status: OUT_OF_RANGE'}))
-    warning_guard.check()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter('always')
-        warnings.warn('ours', stacklevel=1)
-    monkeypatch.setattr(warning_guard, '_recorded', [caught])
-    with pytest.raises(AssertionError, match='ours'):
-        warning_guard.check()
 
 
 def test_subset_mnist_keeps_the_first_digits_and_fixes_the_header(tmp_path):
