@@ -1,3 +1,4 @@
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
@@ -53,7 +54,7 @@ def test_wrong_predictions_are_red_with_the_right_answer(shown):
 
 
 def test_training_curves(shown):
-    history = tf.keras.callbacks.History()
+    history = keras.callbacks.History()
     history.history = {'loss': [1.0, 0.5], 'val_loss': [1.1, 0.7], 'accuracy': [0.5, 0.7], 'val_accuracy': [0.4, 0.6]}
     display_training_curves(history)
     axes = shown[0].axes
@@ -76,7 +77,7 @@ def test_plot_training_records_live_values(monkeypatch):
     monkeypatch.setattr(plots, 'display', lambda figure, display_id: Handle())
     x = np.random.default_rng(0).random([64, 4]).astype(np.float32)
     y = (x[:, 0] > 0.5).astype(np.int32)
-    model = tf.keras.Sequential([tf.keras.Input(shape=[4]), tf.keras.layers.Dense(2, activation='softmax')])
+    model = keras.Sequential([keras.Input(shape=[4]), keras.layers.Dense(2, activation='softmax')])
     model.compile(optimizer='sgd', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
     callback = PlotTraining(sample_rate=2, zoom=4)
     model.fit(x, y, batch_size=16, epochs=2, validation_data=(x, y), callbacks=[callback], verbose=0)

@@ -9,7 +9,7 @@ def check_classifier(model, classes):
     """
     outputs = getattr(model, 'outputs', None)
     if not outputs:
-        raise ValueError('The model has no defined output yet: start it with tf.keras.Input(shape=...) '
+        raise ValueError('The model has no defined output yet: start it with keras.Input(shape=...) '
                          'so that Keras knows the shape of its input.')
     shape = tuple(outputs[0].shape)
     if len(outputs) != 1 or len(shape) != 2 or shape[-1] != len(classes):

@@ -1,7 +1,7 @@
 """Pictures of images, predictions, training curves and learning-rate schedules."""
+import keras
 import matplotlib.pyplot as plt
 import numpy as np
-import tensorflow as tf
 from IPython.display import display
 
 from utils.data_sources import FLOWER_CLASSES
@@ -88,7 +88,7 @@ def plot_learning_rate(lr_function, epochs):
     plt.show()
 
 
-class PlotTraining(tf.keras.callbacks.Callback):
+class PlotTraining(keras.callbacks.Callback):
     """Live chart of loss and accuracy while a model trains in a notebook.
 
     Training values are sampled every `sample_rate` batches; validation values
