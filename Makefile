@@ -15,7 +15,8 @@ INSTALLED := $(VENV)/.installed
 # Colab's Python, 3.13: python3.13 on the PATH, or one that pyenv installed.
 COLAB_VENV := .venv-colab
 COLAB_INSTALLED := $(COLAB_VENV)/.installed
-PYTHON_COLAB ?= $(firstword $(foreach p,python3.13 $(wildcard $(HOME)/.pyenv/versions/3.13*/bin/python3.13),\
+PYENV_PYTHONS := $(wildcard $(addsuffix /versions/3.13*/bin/python3.13,$(PYENV_ROOT) $(HOME)/.pyenv))
+PYTHON_COLAB ?= $(firstword $(foreach p,python3.13 $(PYENV_PYTHONS),\
 	$(shell $(p) -c 'import sys; sys.version_info[:2] == (3, 13) and print("$(p)")' 2>/dev/null)))
 
 .PHONY: notebooks test build bench lint

@@ -412,7 +412,9 @@ def test_a_read_only_cache_is_an_error_for_an_unprivileged_user():
         for path in (cache / 'flowers', cache / 'mnist', cache):  # Existing folders: only writing a file fails.
             path.mkdir(parents=True, exist_ok=True)
             path.chmod(0o555)
-        env = {'PATH': os.environ['PATH'], 'PYTHONPATH': str(ROOT), 'PYTHONDONTWRITEBYTECODE': '1',
+        # A copy of the helpers, readable by that user wherever this checkout is.
+        shutil.copytree(ROOT / 'utils', folder / 'code' / 'utils', ignore=shutil.ignore_patterns('__pycache__'))
+        env = {'PATH': os.environ['PATH'], 'PYTHONPATH': str(folder / 'code'), 'PYTHONDONTWRITEBYTECODE': '1',
                'HOME': str(folder), 'CODELAB_CACHE_DIR': str(cache)}
         result = subprocess.run([python, '-c', _UNPRIVILEGED_RUN], cwd=folder, env=env,
                                 capture_output=True, text=True, timeout=120, **run_as)
