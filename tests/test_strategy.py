@@ -1,3 +1,7 @@
+import os
+import pathlib
+import subprocess
+import sys
 import types
 import urllib.error
 
@@ -6,6 +10,8 @@ import tensorflow as tf
 
 from utils import strategy as strategy_module
 from utils.strategy import get_strategy
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 
 def test_cpu_gets_the_default_strategy(capsys):
@@ -70,3 +76,40 @@ def test_one_gpu_gets_the_default_strategy(monkeypatch, capsys):
                         lambda kind: [types.SimpleNamespace(name='/device:GPU:0')] if kind == 'GPU' else [])
     assert get_strategy() is tf.distribute.get_strategy()
     assert 'Running on one GPU.' in capsys.readouterr().out
+
+
+# Runs with KERAS_BACKEND=jax on 8 simulated devices, as on an 8-core TPU: the codelab's
+# strategy code trains a small model data-parallel and reports the replicas.
+JAX_SCRIPT = """
+import numpy as np
+import keras
+import tensorflow as tf
+from utils.strategy import DataParallelStrategy, get_strategy
+
+strategy = get_strategy()
+assert isinstance(strategy, DataParallelStrategy), type(strategy)
+batch_size = 2 * strategy.num_replicas_in_sync
+with strategy.scope():
+    model = keras.Sequential([keras.Input([8, 8, 3]), keras.layers.Conv2D(4, 3), keras.layers.Flatten(),
+                              keras.layers.Dense(5, activation='softmax')])
+    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+rng = np.random.default_rng(0)
+images, labels = rng.uniform(size=[64, 8, 8, 3]).astype('float32'), rng.integers(0, 5, size=64)
+dataset = tf.data.Dataset.from_tensor_slices((images, labels)).batch(batch_size, drop_remainder=True)
+history = model.fit(dataset, epochs=2, verbose=0)
+kernel = model.layers[0].kernel.value
+print('sharding', kernel.sharding.mesh.devices.size, 'replicated', kernel.sharding.is_fully_replicated)
+print('epochs', len(history.history['loss']), 'loss finite', bool(np.isfinite(history.history['loss']).all()))
+"""
+
+
+def test_jax_backend_gets_data_parallel_over_all_devices():
+    environment = dict(os.environ, KERAS_BACKEND='jax', XLA_FLAGS='--xla_force_host_platform_device_count=8',
+                       PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, '-c', JAX_SCRIPT], env=environment, cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert 'Running on 8 CPU devices with JAX, data-parallel.' in result.stdout
+    assert 'Number of replicas: 8' in result.stdout
+    assert 'sharding 8 replicated True' in result.stdout  # Each device holds the whole model.
+    assert 'epochs 2 loss finite True' in result.stdout

@@ -1,4 +1,11 @@
-"""Pick the tf.distribute strategy for whatever accelerator this runtime has."""
+"""Find the accelerator and spread training over it, on either Keras backend.
+
+The notebooks keep the codelab's shape on both backends: `strategy = get_strategy()`,
+build and compile the model inside `strategy.scope()`, scale the batch size with
+`strategy.num_replicas_in_sync`. On TensorFlow the strategy is a tf.distribute
+one; on JAX (a TPU runtime), keras.distribution.DataParallel over every device.
+"""
+import keras
 import tensorflow as tf
 
 # What TPUClusterResolver and TPU initialisation raise when there is no TPU:
@@ -20,24 +27,60 @@ def _connect_to_tpu():
     return tf.distribute.TPUStrategy(resolver)
 
 
-def get_strategy():
-    """Returns the best tf.distribute strategy for this runtime, and says which.
-
-    A TPU (Colab TPU VM, tpu='local') gives a TPUStrategy, several GPUs a
-    MirroredStrategy, one GPU or the CPU the default strategy. Build and compile
-    models inside `strategy.scope()`; scale the batch size with
-    `strategy.num_replicas_in_sync`.
-    """
+def _tensorflow_strategy():
+    """A TPUStrategy, a MirroredStrategy over several GPUs, or the default strategy."""
     strategy = _connect_to_tpu()
     if strategy is not None:
         print('Running on TPU.')
+        return strategy
+    gpus = tf.config.list_logical_devices('GPU')
+    if len(gpus) > 1:
+        print(f'Running on {len(gpus)} GPUs.')
+        return tf.distribute.MirroredStrategy([gpu.name for gpu in gpus])
+    print('Running on one GPU.' if gpus else 'Running on CPU.')
+    return tf.distribute.get_strategy()
+
+
+class DataParallelStrategy:
+    """keras.distribution.DataParallel in the shape of a tf.distribute strategy.
+
+    Every device holds a copy of the model and trains on its slice of each
+    batch. The distribution is set for the whole notebook (Keras reads it when
+    `fit` splits the batches, not only when the model is built); `scope()` is
+    there so that notebook code reads the same on both backends. Every batch
+    must divide by `num_replicas_in_sync`.
+    """
+
+    def __init__(self, devices):
+        self.distribution = keras.distribution.DataParallel(devices=devices)
+        self.num_replicas_in_sync = len(devices)
+        keras.distribution.set_distribution(self.distribution)
+
+    def scope(self):
+        """The context in which to build and compile models, as with tf.distribute."""
+        return self.distribution.scope()
+
+
+def _jax_strategy():
+    """A DataParallelStrategy over the devices JAX sees: TPU cores, GPUs, or the CPU."""
+    devices = keras.distribution.list_devices()
+    kind = devices[0].split(':')[0].upper()
+    print(f'Running on {len(devices)} {kind} device{"s" if len(devices) > 1 else ""} with JAX'
+          + (', data-parallel.' if len(devices) > 1 else '.'))
+    return DataParallelStrategy(devices)
+
+
+def get_strategy():
+    """Returns the best strategy for this runtime and backend, and says which.
+
+    TensorFlow backend: a TPU (Colab TPU VM, tpu='local') gives a TPUStrategy,
+    several GPUs a MirroredStrategy, one GPU or the CPU the default strategy.
+    JAX backend: a DataParallelStrategy over all devices. Build and compile models inside `strategy.scope()`; scale
+    the batch size with `strategy.num_replicas_in_sync`.
+    """
+    if keras.backend.backend() == 'jax':
+        strategy = _jax_strategy()
     else:
-        gpus = tf.config.list_logical_devices('GPU')
-        if len(gpus) > 1:
-            strategy = tf.distribute.MirroredStrategy([gpu.name for gpu in gpus])
-            print(f'Running on {len(gpus)} GPUs.')
-        else:
-            strategy = tf.distribute.get_strategy()
-            print('Running on one GPU.' if gpus else 'Running on CPU.')
+        strategy = _tensorflow_strategy()
     print('Number of replicas:', strategy.num_replicas_in_sync)
     return strategy
