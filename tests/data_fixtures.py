@@ -4,9 +4,12 @@ With the real data available (CODELAB_DATA_DIR) the tests use a subset of it;
 without, synthetic images and digits in the same layout, so tests pass anywhere.
 """
 import gzip
+import hashlib
+import io
 import os
 import pathlib
 import struct
+import tarfile
 
 import numpy as np
 
@@ -44,6 +47,33 @@ def subset_flowers(source_root, root, per_class):
         for photo in sorted((source / name).glob('*.jpg'))[:per_class]:
             os.symlink(photo, folder / name / photo.name)
     return folder
+
+
+def write_flowers_archive(photos, archive):
+    """Packs a flower_photos folder as the original flower_photos.tgz is laid out; returns `archive`.
+
+    One top folder, flower_photos/, holding <class>/*.jpg and a LICENSE.txt (a
+    stand-in one when the folder has none). Links are followed.
+    """
+    with tarfile.open(archive, 'w:gz', dereference=True) as tar:
+        tar.add(photos, arcname='flower_photos')
+        if not (pathlib.Path(photos) / 'LICENSE.txt').exists():
+            text = b'Test images, licensed under the Creative Commons By-Attribution License.\n'
+            info = tarfile.TarInfo('flower_photos/LICENSE.txt')
+            info.size = len(text)
+            tar.addfile(info, io.BytesIO(text))
+    return archive
+
+
+def mnist_file_table(mnist_folder):
+    """MNIST_FILES for the MNIST files in mnist_folder: their names and their own md5s.
+
+    Test MNIST files are not the original ones, whose md5s the helpers check;
+    rebinding MNIST_FILES (which find_mnist_files reads when called) to this
+    table makes them accepted.
+    """
+    return {key: (name, hashlib.md5((pathlib.Path(mnist_folder) / name).read_bytes()).hexdigest())
+            for key, name in MNIST_NAMES.items()}
 
 
 def write_idx(path, array, magic):

@@ -3,7 +3,7 @@
 For each notebook it writes a test copy in a folder of this test run in which
   * TEST_PARAMETERS are injected after the parameters cell, papermill-style
     (tools/notebook_parameters.py), for the names that cell assigns;
-  * a cell after them accepts the small MNIST files' md5s (mnist_file_table);
+  * a cell after them accepts the small MNIST files' md5s (data_fixtures.mnist_file_table);
   * a first and a last cell record and then check warnings (warning_guard);
 and the data helpers are pointed (CODELAB_DATA_DIR) at a small data folder: a
 subset of the real data when CODELAB_DATA_DIR is set, else a synthetic one, and
@@ -11,7 +11,6 @@ at an empty cache (CODELAB_CACHE_DIR), so nothing is downloaded. The other
 tier, tests/test_fresh_runtime.py, runs the notebooks as Colab does instead.
 Outputs are not compared: this is nbval's lax mode.
 """
-import hashlib
 import os
 import pathlib
 import shutil
@@ -23,7 +22,7 @@ from nbval.plugin import IPyNbFile
 from papermill.iorw import load_notebook_node
 
 from tests import warning_guard
-from tests.data_fixtures import MNIST_NAMES, small_data_dir
+from tests.data_fixtures import mnist_file_table, small_data_dir
 from tools.notebook_parameters import PARAMETERS_COMMENT, inject_parameters
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -39,22 +38,12 @@ TEST_PARAMETERS = {
 }
 
 
-def mnist_file_table(data_folder):
-    """MNIST_FILES for the MNIST files of a test data folder: their names and their own md5s.
-
-    The test data are not the original files, whose md5s the helpers check; a cell
-    rebinding MNIST_FILES (which find_mnist_files reads when called) makes them accepted.
-    """
-    return {key: (name, hashlib.md5((pathlib.Path(data_folder) / 'mnist' / name).read_bytes()).hexdigest())
-            for key, name in MNIST_NAMES.items()}
-
-
 def prepare_test_copy(notebook, parameters, mnist_files=None):
     """Returns the notebook (as read by papermill) parameterized and guarded for a test run.
 
     Adds the warning guard's first and last cells, injects `parameters` after the
     parameters cell, and, if the notebook reads MNIST and `mnist_files` is given,
-    a cell after that rebinding MNIST_FILES (see mnist_file_table).
+    a cell after that rebinding MNIST_FILES (see data_fixtures.mnist_file_table).
     """
     notebook, _ = inject_parameters(notebook, parameters)
     if mnist_files and any('find_mnist_files(' in cell.source for cell in notebook.cells):
@@ -127,7 +116,7 @@ def pytest_collect_file(file_path, parent):
     copy_path = _run_folder(parent.config) / 'notebooks' / file_path.name
     copy_path.parent.mkdir(exist_ok=True)
     notebook = load_notebook_node(str(file_path))  # Read as papermill does: every cell gets tags.
-    mnist_files = mnist_file_table(small_data_folder(parent.config))
+    mnist_files = mnist_file_table(small_data_folder(parent.config) / 'mnist')
     nbformat.write(prepare_test_copy(notebook, TEST_PARAMETERS, mnist_files), copy_path)
     collector = LaxNotebook.from_parent(parent, path=file_path)
     collector.test_copy = copy_path

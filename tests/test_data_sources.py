@@ -21,7 +21,14 @@ import time
 import keras
 import pytest
 
-from tests.data_fixtures import MNIST_NAMES, read_idx, synthetic_flowers, synthetic_mnist
+from tests.data_fixtures import (
+    MNIST_NAMES,
+    mnist_file_table,
+    read_idx,
+    synthetic_flowers,
+    synthetic_mnist,
+    write_flowers_archive,
+)
 from tests.loopback_server import serve_folder, silent_server
 from utils import data_sources
 from utils.data_sources import DataNotFoundError, data_cache_dir, find_flowers_photos, find_mnist_files
@@ -40,11 +47,6 @@ def _md5(path):
     return hashlib.md5(pathlib.Path(path).read_bytes()).hexdigest()
 
 
-def _mnist_table(folder):
-    """MNIST_FILES for the MNIST files in folder: their names and their own md5s."""
-    return {key: (name, _md5(pathlib.Path(folder) / name)) for key, name in MNIST_NAMES.items()}
-
-
 def _photos(folder):
     return sorted(path.relative_to(folder).as_posix() for path in folder.glob('*/*') if path.is_file())
 
@@ -54,10 +56,7 @@ def flowers_tgz(tmp_path_factory):
     """The bytes of a small flower_photos.tgz laid out as the real one: flower_photos/<class>/*.jpg, LICENSE.txt."""
     root = tmp_path_factory.mktemp('archive')
     folder = synthetic_flowers(root, per_class=PHOTOS_PER_CLASS)
-    (folder / 'LICENSE.txt').write_text('All photos licensed under the Creative Commons By-Attribution License.\n')
-    with tarfile.open(root / 'flower_photos.tgz', 'w:gz') as archive:
-        archive.add(folder, arcname='flower_photos')
-    return (root / 'flower_photos.tgz').read_bytes()
+    return write_flowers_archive(folder, root / 'flower_photos.tgz').read_bytes()
 
 
 @pytest.fixture
@@ -81,7 +80,7 @@ def served_mnist(mirror, monkeypatch):
     """Serves small MNIST files as <mirror>/mnist/<name>, with MNIST_FILES holding their md5s."""
     served, url = mirror
     folder = synthetic_mnist(served, train=20, test=10)
-    monkeypatch.setattr(data_sources, 'MNIST_FILES', _mnist_table(folder))
+    monkeypatch.setattr(data_sources, 'MNIST_FILES', mnist_file_table(folder))
     return folder, url
 
 
@@ -91,6 +90,7 @@ def served_mnist(mirror, monkeypatch):
 def _contents(folder):
     """Names in folder, without the lock files the helpers leave beside what they write."""
     return sorted(path.name for path in folder.iterdir() if path.suffix != '.lock')
+
 
 def test_data_dir_variable_comes_first(isolated_data, monkeypatch):
     synthetic_flowers(isolated_data / 'shared', per_class=1)
@@ -431,7 +431,7 @@ def test_a_read_only_cache_is_an_error_for_an_unprivileged_user():
 
 def test_mnist_from_data_dir(isolated_data, monkeypatch):
     folder = synthetic_mnist(isolated_data / 'shared', train=20, test=10)
-    monkeypatch.setattr(data_sources, 'MNIST_FILES', _mnist_table(folder))
+    monkeypatch.setattr(data_sources, 'MNIST_FILES', mnist_file_table(folder))
     monkeypatch.setenv('CODELAB_DATA_DIR', str(isolated_data / 'shared'))
     files = find_mnist_files()
     assert set(files) == set(MNIST_NAMES)

@@ -10,13 +10,11 @@ module starts, serving a flower_photos.tgz in the original archive's layout
 and the four MNIST files, made from the run's small test data. The notebooks
 get the same test-size parameters and warning guard as in the nbval tier.
 """
-import io
 import json
 import os
 import pathlib
 import shutil
 import subprocess
-import tarfile
 import tempfile
 
 import nbformat
@@ -25,12 +23,12 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 from papermill.iorw import load_notebook_node
 
+from tests.data_fixtures import mnist_file_table, write_flowers_archive
 from tests.loopback_server import serve_folder
 from tests.notebook_harness import (
     NOTEBOOKS,
     ROOT,
     TEST_PARAMETERS,
-    mnist_file_table,
     prepare_test_copy,
     small_data_folder,
 )
@@ -44,7 +42,7 @@ CELL_TIMEOUT_SECONDS = 900
 
 @pytest.fixture(scope='session')
 def colab_kernel(tmp_path_factory):
-    """A Jupyter kernel spec named KERNEL_NAME running COLAB_RUNTIME; yields the JUPYTER_PATH that holds it."""
+    """A Jupyter kernel spec named KERNEL_NAME running COLAB_RUNTIME; returns the JUPYTER_PATH that holds it."""
     if not COLAB_RUNTIME.exists():
         reason = (f'{COLAB_RUNTIME} is missing: `make test` builds it when a Python 3.13 interpreter '
                   '(Colab\'s) is installed.')
@@ -59,27 +57,15 @@ def colab_kernel(tmp_path_factory):
     return str(folder.parents[1])
 
 
-def _write_flowers_archive(photos, archive):
-    """Packs photos (flower_photos/<class>/*.jpg) as the original archive: one top folder, flower_photos/."""
-    license_file = photos / 'LICENSE.txt'
-    with tarfile.open(archive, 'w:gz', dereference=True) as tar:
-        tar.add(photos, arcname='flower_photos')
-        if not license_file.exists():
-            text = b'Synthetic test images, made by tests/data_fixtures.py.\n'
-            info = tarfile.TarInfo('flower_photos/LICENSE.txt')
-            info.size = len(text)
-            tar.addfile(info, io.BytesIO(text))
-
-
 @pytest.fixture(scope='session')
 def download_mirror(request, tmp_path_factory):
     """Serves the run's small data as the download URLs lay it out; yields (base URL, MNIST_FILES of it)."""
     data = small_data_folder(request.config)
     mirror = tmp_path_factory.mktemp('mirror')
-    _write_flowers_archive(data / 'flowers' / 'flower_photos', mirror / 'flower_photos.tgz')
+    write_flowers_archive(data / 'flowers' / 'flower_photos', mirror / 'flower_photos.tgz')
     shutil.copytree(data / 'mnist', mirror / 'mnist')
     with serve_folder(mirror) as url:
-        yield url, mnist_file_table(mirror)
+        yield url, mnist_file_table(mirror / 'mnist')
 
 
 def _colab_environment(folder, mirror_url):

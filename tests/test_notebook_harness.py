@@ -4,7 +4,7 @@ import nbformat
 import numpy as np
 
 from tests import data_fixtures
-from tests.notebook_harness import mnist_file_table, prepare_test_copy
+from tests.notebook_harness import prepare_test_copy
 from tools.notebook_parameters import assigned_names
 
 
@@ -38,7 +38,7 @@ def test_a_notebook_without_parameters_cell_runs_unchanged():
 
 def test_the_test_mnist_files_are_accepted_after_the_parameters(tmp_path):
     data_fixtures.synthetic_mnist(tmp_path, train=5, test=5)
-    table = mnist_file_table(tmp_path)
+    table = data_fixtures.mnist_file_table(tmp_path / 'mnist')
     assert table['test_labels'][0] == 't10k-labels-idx1-ubyte.gz'
     labels = (tmp_path / 'mnist' / 't10k-labels-idx1-ubyte.gz').read_bytes()
     assert table['test_labels'][1] == hashlib.md5(labels).hexdigest()

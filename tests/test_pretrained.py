@@ -13,17 +13,15 @@ import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import types
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import h5py
 import keras
 import numpy as np
 import pytest
 
+from tests.loopback_server import serve_folder, silent_server
 from utils import data_sources, pretrained
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -190,21 +188,10 @@ def test_truncated_cached_file_is_named_deleted_and_offline_falls_back(tmp_path,
     assert_untrained_fallback(saved)
 
 
-class _FolderHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):
-        pass
-
-
 def test_truncated_cached_file_is_downloaded_again(tmp_path, planted):
     damaged = plant_truncated_copy(planted, tmp_path / 'keras_home')
-    server = ThreadingHTTPServer(('127.0.0.1', 0), partial(_FolderHandler, directory=str(planted.file.parent)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        stdout, saved = build_in_subprocess(tmp_path / 'keras_home', tmp_path / 'built.npz',
-                                            weights_url=f'http://127.0.0.1:{server.server_address[1]}/')
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_folder(planted.file.parent) as url:
+        stdout, saved = build_in_subprocess(tmp_path / 'keras_home', tmp_path / 'built.npz', weights_url=url)
 
     assert f'NOTICE: the ImageNet weights file {damaged} does not load' in stdout, stdout
     assert NOTICE not in stdout
@@ -214,9 +201,7 @@ def test_truncated_cached_file_is_downloaded_again(tmp_path, planted):
 
 def test_stalled_download_times_out_and_falls_back(tmp_path):
     (tmp_path / 'keras_home').mkdir()
-    # A server that accepts connections (the kernel does, up to the backlog) and never answers.
-    with socket.create_server(('127.0.0.1', 0)) as server:
-        url = f'http://127.0.0.1:{server.getsockname()[1]}/'
+    with silent_server() as url:
         start = time.monotonic()
         stdout, saved = build_in_subprocess(tmp_path / 'keras_home', tmp_path / 'built.npz', timeout=150,
                                             weights_url=url, download_timeout=1)
