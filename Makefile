@@ -4,6 +4,8 @@
 # And for maintainers:
 #   make build       regenerate playgrounds, hidden helper cells, README table
 #   make bench NB=03 run a solution notebook at full size, record the figures
+#                    (BACKEND=jax DEVICES=8: on 8 simulated JAX devices, as on an 8-core TPU;
+#                     SET='EPOCHS=3' to change parameters; STOP_AT='Heading' to stop there)
 #   make lint        ruff over the Python code
 
 PYTHON ?= python3
@@ -46,7 +48,8 @@ build: $(INSTALLED)
 
 bench: $(INSTALLED)
 	@test -n "$(NB)" || { echo 'Usage: make bench NB=01 (the notebook number)'; exit 2; }
-	$(BIN)/python tools/bench.py $(NB)
+	$(BIN)/python tools/bench.py $(NB) $(if $(BACKEND),--backend $(BACKEND)) $(if $(DEVICES),--devices $(DEVICES)) \
+		$(foreach p,$(SET),--set $(p)) $(if $(STOP_AT),--stop-at '$(STOP_AT)')
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check utils tools tests

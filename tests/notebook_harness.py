@@ -10,6 +10,10 @@ subset of the real data when CODELAB_DATA_DIR is set, else a synthetic one, and
 at an empty cache (CODELAB_CACHE_DIR), so nothing is downloaded. The other
 tier, tests/test_fresh_runtime.py, runs the notebooks as Colab does instead.
 Outputs are not compared: this is nbval's lax mode.
+
+Each notebook runs twice, once per Keras backend (BACKEND_PASSES): on TensorFlow,
+as on a CPU or GPU runtime, and on JAX over 8 simulated devices, as on an 8-core
+TPU. Select one with `pytest -k tensorflow` or `-k jax`.
 """
 import os
 import pathlib
@@ -17,6 +21,7 @@ import shutil
 import tempfile
 
 import nbformat
+import pytest
 from _pytest.compat import legacy_path
 from nbval.plugin import IPyNbFile
 from papermill.iorw import load_notebook_node
@@ -36,6 +41,27 @@ TEST_PARAMETERS = {
     'BATCH_NORM_EPOCHS': 1,
     'FINE_TUNING_EPOCHS': 2,  # two epochs: the schedule changes the learning rate once
 }
+
+
+# The kernel environment of each pass. The notebooks' runtime setup cell honours
+# KERAS_BACKEND; XLA_FLAGS gives JAX 8 CPU devices, an 8-core TPU simulated.
+BACKEND_PASSES = {
+    'tensorflow': {'KERAS_BACKEND': 'tensorflow'},
+    'jax': {'KERAS_BACKEND': 'jax', 'XLA_FLAGS': '--xla_force_host_platform_device_count=8'},
+}
+# On 8 devices, a batch of 16 images per core would be 128, more than the small
+# data's training images: where the batch grows with the replicas, each core gets 2.
+DATA_PARALLEL_TEST_PARAMETERS = {'BATCH_SIZE': 16}
+
+
+def test_parameters(notebook, backend):
+    """TEST_PARAMETERS, with DATA_PARALLEL_TEST_PARAMETERS on JAX where the batch grows with the replicas."""
+    parameters = dict(TEST_PARAMETERS)
+    parameters_cell = next((cell.source for cell in notebook.cells
+                            if cell.cell_type == 'code' and cell.source.startswith(PARAMETERS_COMMENT)), '')
+    if backend == 'jax' and 'num_replicas_in_sync' in parameters_cell:
+        parameters.update(DATA_PARALLEL_TEST_PARAMETERS)
+    return parameters
 
 
 def prepare_test_copy(notebook, parameters, mnist_files=None):
@@ -91,14 +117,16 @@ def pytest_unconfigure(config):
 
 
 class LaxNotebook(IPyNbFile):
-    """nbval's notebook collector, not comparing outputs (as with --nbval-lax).
+    """nbval's notebook collector for one backend pass, not comparing outputs (as with --nbval-lax).
 
     The collector keeps the notebook's own path, so that `pytest notebooks/x.ipynb`
     selects it; nbval reads the notebook, and starts the kernel in its folder,
-    through `fspath`, which points at the prepared test copy.
+    through `fspath`, which points at the prepared test copy. The kernel starts
+    with the pass's environment variables.
     """
 
     test_copy = None
+    environment = {}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -108,16 +136,38 @@ class LaxNotebook(IPyNbFile):
     def fspath(self):
         return legacy_path(self.test_copy)
 
+    def setup(self):
+        saved = {name: os.environ.get(name) for name in self.environment}
+        os.environ.update(self.environment)
+        try:
+            super().setup()
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+
+class NotebookPasses(pytest.File):
+    """A notebook, collected once per backend pass (BACKEND_PASSES)."""
+
+    def collect(self):
+        config = self.config
+        _point_helpers_at_small_data(config)
+        mnist_files = mnist_file_table(small_data_folder(config) / 'mnist')
+        for backend, environment in BACKEND_PASSES.items():
+            copy_path = _run_folder(config) / f'notebooks-{backend}' / self.path.name
+            copy_path.parent.mkdir(exist_ok=True)
+            notebook = load_notebook_node(str(self.path))  # Read as papermill does: every cell gets tags.
+            parameters = test_parameters(notebook, backend)
+            nbformat.write(prepare_test_copy(notebook, parameters, mnist_files), copy_path)
+            collector = LaxNotebook.from_parent(self, name=backend, path=self.path)
+            collector.test_copy, collector.environment = copy_path, environment
+            yield collector
+
 
 def pytest_collect_file(file_path, parent):
     if file_path.suffix != '.ipynb' or file_path.parent != NOTEBOOKS:
         return None
-    _point_helpers_at_small_data(parent.config)
-    copy_path = _run_folder(parent.config) / 'notebooks' / file_path.name
-    copy_path.parent.mkdir(exist_ok=True)
-    notebook = load_notebook_node(str(file_path))  # Read as papermill does: every cell gets tags.
-    mnist_files = mnist_file_table(small_data_folder(parent.config) / 'mnist')
-    nbformat.write(prepare_test_copy(notebook, TEST_PARAMETERS, mnist_files), copy_path)
-    collector = LaxNotebook.from_parent(parent, path=file_path)
-    collector.test_copy = copy_path
-    return collector
+    return NotebookPasses.from_parent(parent, path=file_path)

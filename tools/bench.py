@@ -1,13 +1,24 @@
 """Run a solution notebook at full size and record its figures in benchmarks/RESULTS.md.
 
     python tools/bench.py 03        (or: make bench NB=03)
+    python tools/bench.py 04 --backend jax --devices 8 --stop-at 'Depthwise-separable convolutions'
+    python tools/bench.py 03 --backend jax --devices 8 --set EPOCHS=3
 
 The notebook runs as a learner would run it (all the data, its own epochs),
 executed by papermill with a last cell added that prints the figures named in
 METRICS below. The executed notebook is kept under benchmarks/runs/ (not
-committed); one row per run is appended to benchmarks/RESULTS.md.
+committed); one row per run is appended to benchmarks/RESULTS.md, stating the
+Keras backend, the device count and every parameter that differs from the
+notebook's own.
+
+--backend sets KERAS_BACKEND for the notebook's kernel; --devices N gives JAX N
+simulated CPU devices (XLA_FLAGS=--xla_force_host_platform_device_count=N), the
+way the tests simulate an 8-core TPU. --stop-at HEADING runs the notebook up to
+the markdown cell starting with "## HEADING"; figures of the cells left out are
+reported as not run.
 """
 import argparse
+import ast
 import datetime
 import json
 import os
@@ -108,8 +119,46 @@ def cpu_description():
 
 
 def metrics_cell(expressions):
-    body = ', '.join(f'{name!r}: {expression}' for name, expression in expressions.items())
-    return f'import json\nprint({MARKER!r} + json.dumps({{{body}}}))'
+    """A cell printing the figures as JSON; a figure whose names are undefined is 'not run'."""
+    lines = ['import json', '_bench_figures = {}']
+    for name, expression in expressions.items():
+        lines += ['try:', f'    _bench_figures[{name!r}] = {expression}',
+                  'except NameError:', f'    _bench_figures[{name!r}] = "not run"']
+    lines.append(f'print({MARKER!r} + json.dumps(_bench_figures))')
+    return '\n'.join(lines)
+
+
+def cells_before_heading(notebook, heading):
+    """The notebook without the cells from the markdown cell starting with '## heading' on."""
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == 'markdown' and cell.source.startswith(f'## {heading}'):
+            notebook.cells = notebook.cells[:index]
+            return notebook
+    raise SystemExit(f'bench: no markdown cell starting with "## {heading}".')
+
+
+def parameter_value(text):
+    """NAME=VALUE from the command line, VALUE a Python literal."""
+    name, separator, value = text.partition('=')
+    if not separator or not name.isidentifier():
+        raise argparse.ArgumentTypeError(f'expected NAME=VALUE, got {text!r}')
+    try:
+        return name, ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        raise argparse.ArgumentTypeError(f'{value!r} is not a Python literal (quote strings)') from None
+
+
+def kernel_environment(backend, devices):
+    """Environment variables for the notebook's kernel, and how the row describes them."""
+    environment = {}
+    if backend:
+        environment['KERAS_BACKEND'] = backend
+    if devices:
+        environment['XLA_FLAGS'] = f'--xla_force_host_platform_device_count={devices}'
+    description = f'backend {backend or "default (tensorflow)"}'
+    if devices:
+        description += f', {devices} simulated JAX devices'
+    return environment, description
 
 
 def read_metrics(notebook):
@@ -131,12 +180,24 @@ def append_result(row):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('number', help='notebook number, e.g. 03')
+    parser.add_argument('--backend', choices=['tensorflow', 'jax'], help='KERAS_BACKEND for the notebook')
+    parser.add_argument('--devices', type=int, help='number of simulated JAX CPU devices')
+    parser.add_argument('--set', type=parameter_value, action='append', default=[], metavar='NAME=VALUE',
+                        help='a parameter of the notebook to change (repeatable)')
+    parser.add_argument('--stop-at', metavar='HEADING', help='run the notebook up to this "## " heading')
     args = parser.parse_args(argv)
     if args.number not in METRICS:
         raise SystemExit(f'bench: no figures defined for notebook {args.number} in tools/bench.py METRICS.')
     source = solution_notebook(args.number)
-    notebook, overrides = inject_parameters(load_notebook_node(str(source)),
-                                            BENCH_PARAMETERS.get(args.number, {}))
+    values = {**BENCH_PARAMETERS.get(args.number, {}), **dict(args.set)}
+    notebook, overrides = inject_parameters(load_notebook_node(str(source)), values)
+    unknown = set(dict(args.set)) - set(overrides)
+    if unknown:
+        raise SystemExit(f'bench: {source.name} has no parameter {", ".join(sorted(unknown))}.')
+    if args.stop_at:
+        notebook = cells_before_heading(notebook, args.stop_at)
+    environment, setup = kernel_environment(args.backend, args.devices)
+    os.environ.update(environment)
     notebook.cells.append(nbformat.v4.new_code_cell(metrics_cell(METRICS[args.number])))
     started = datetime.datetime.now(datetime.UTC)
     RUNS.mkdir(parents=True, exist_ok=True)
@@ -156,6 +217,9 @@ def main(argv=None):
     figures_text = '; '.join(f'{name} {value}' for name, value in figures.items())
     if overrides:
         figures_text += ' (with ' + ', '.join(f'{name} = {value!r}' for name, value in overrides.items()) + ')'
+    if args.stop_at:
+        figures_text += f' (run up to "## {args.stop_at}")'
+    figures_text += f'; {setup}'
     append_result(f'| {started:%Y-%m-%d %H:%M} | {source.name} | {figures_text} | {seconds / 60:.1f} min '
                   f'| {cpu_description()} | {data} |')
     print(f'{figures_text}; wall time {seconds / 60:.1f} min. Recorded in {RESULTS.relative_to(ROOT)}.')

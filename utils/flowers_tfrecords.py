@@ -18,6 +18,7 @@ import numpy as np
 import tensorflow as tf
 
 from utils.data_sources import FLOWER_CLASSES, PHOTO_SUFFIXES, cache_lock, data_cache_dir, find_flowers_photos
+from utils.strategy import rows_left_out
 
 AUTOTUNE = tf.data.AUTOTUNE
 TARGET_SIZE = [192, 192]
@@ -376,6 +377,11 @@ def get_validation_dataset(filenames, batch_size, one_hot_labels=False):
     input "ran out of data"); a file holding fewer records than its name says
     raises an error when read.
     """
+    count = count_records(filenames)
+    left_out = rows_left_out(count, batch_size)
+    if left_out:
+        print(f'{left_out} of the {count} validation images are left out of each validation pass: '
+              'every batch must divide among the devices.')
     dataset = load_dataset(filenames, one_hot_labels)
-    dataset = dataset.apply(tf.data.experimental.assert_cardinality(count_records(filenames)))
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(count))
     return dataset.batch(batch_size).cache().prefetch(AUTOTUNE)
