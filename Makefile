@@ -17,6 +17,9 @@ INSTALLED := $(VENV)/.installed
 # Colab's Python, 3.13: python3.13 on the PATH, or one that pyenv installed.
 COLAB_VENV := .venv-colab
 COLAB_INSTALLED := $(COLAB_VENV)/.installed
+# The TPU runtime's packages, without TensorFlow (tests/test_tpu_runtime.py).
+TPU_VENV := .venv-tpu
+TPU_INSTALLED := $(TPU_VENV)/.installed
 PYENV_PYTHONS := $(wildcard $(addsuffix /versions/3.13*/bin/python3.13,$(PYENV_ROOT) $(HOME)/.pyenv))
 PYTHON_COLAB ?= $(firstword $(foreach p,python3.13 $(PYENV_PYTHONS),\
 	$(shell $(p) -c 'import sys; sys.version_info[:2] == (3, 13) and print("$(p)")' 2>/dev/null)))
@@ -33,14 +36,22 @@ $(COLAB_INSTALLED): tests/colab_cpu_runtime.txt
 	$(COLAB_VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r tests/colab_cpu_runtime.txt
 	touch $@
 
+$(TPU_INSTALLED): tests/colab_tpu_runtime.txt
+	test -x $(TPU_VENV)/bin/python || $(PYTHON_COLAB) -m venv $(TPU_VENV)
+	$(TPU_VENV)/bin/python -m pip install --disable-pip-version-check --quiet -r tests/colab_tpu_runtime.txt
+	touch $@
+
 # Jupyter refuses to run as root (as in many containers) unless told it may.
 ALLOW_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 notebooks: $(INSTALLED)
 	$(BIN)/jupyter notebook $(ALLOW_ROOT) notebooks/
 
-test: $(INSTALLED) $(if $(PYTHON_COLAB),$(COLAB_INSTALLED))
-	$(if $(PYTHON_COLAB),,@echo 'No Python 3.13 found: the fresh-runtime tests (Colab versions) will be skipped.')
+# Two pytest workers (pytest-xdist), each notebook's cells kept together on one.
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
+test: $(INSTALLED) $(if $(PYTHON_COLAB),$(COLAB_INSTALLED) $(TPU_INSTALLED))
+	$(if $(PYTHON_COLAB),,@echo 'No Python 3.13 found: the fresh-runtime and TPU-runtime tests (Colab versions) will be skipped.')
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 build: $(INSTALLED)

@@ -40,21 +40,32 @@ SOLUTIONS = sorted(path.name for path in NOTEBOOKS.glob('*_solution.ipynb'))
 CELL_TIMEOUT_SECONDS = 900
 
 
-@pytest.fixture(scope='session')
-def colab_kernel(tmp_path_factory):
-    """A Jupyter kernel spec named KERNEL_NAME running COLAB_RUNTIME; returns the JUPYTER_PATH that holds it."""
-    if not COLAB_RUNTIME.exists():
-        reason = (f'{COLAB_RUNTIME} is missing: `make test` builds it when a Python 3.13 interpreter '
+def require_runtime(python, built_from):
+    """Skips (fails under CI) when the simulated runtime's Python is missing."""
+    if not python.exists():
+        reason = (f'{python} is missing: `make test` builds it from {built_from} when a Python 3.13 interpreter '
                   '(Colab\'s) is installed.')
         if os.environ.get('CI'):
             pytest.fail(reason)
         pytest.skip(reason)
-    folder = tmp_path_factory.mktemp('jupyter') / 'kernels' / KERNEL_NAME
-    folder.mkdir(parents=True)
-    spec = {'argv': [str(COLAB_RUNTIME), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
-            'display_name': 'Colab CPU runtime (simulated)', 'language': 'python'}
-    (folder / 'kernel.json').write_text(json.dumps(spec))
-    return str(folder.parents[1])
+
+
+def kernel_spec_path(folder, name, python, display_name):
+    """Writes a Jupyter kernel spec `name` running `python` under folder; returns the JUPYTER_PATH that holds it."""
+    spec_folder = folder / 'kernels' / name
+    spec_folder.mkdir(parents=True)
+    spec = {'argv': [str(python), '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+            'display_name': display_name, 'language': 'python'}
+    (spec_folder / 'kernel.json').write_text(json.dumps(spec))
+    return str(folder)
+
+
+@pytest.fixture(scope='session')
+def colab_kernel(tmp_path_factory):
+    """A Jupyter kernel spec named KERNEL_NAME running COLAB_RUNTIME; returns the JUPYTER_PATH that holds it."""
+    require_runtime(COLAB_RUNTIME, 'tests/colab_cpu_runtime.txt')
+    return kernel_spec_path(tmp_path_factory.mktemp('jupyter'), KERNEL_NAME, COLAB_RUNTIME,
+                            'Colab CPU runtime (simulated)')
 
 
 @pytest.fixture(scope='session')
@@ -90,21 +101,26 @@ def test_colab_runtime_has_colab_versions(colab_kernel):
     assert dict(line.split() for line in lines[1:]) == wanted
 
 
-def run_in_fresh_runtime(name, folder, kernel_path, mirror, monkeypatch):
-    """Runs notebooks/<name> in `folder` as Colab would; returns the paths it requested from the mirror."""
+def run_in_fresh_runtime(name, folder, kernel_path, mirror, monkeypatch, *, kernel_name=KERNEL_NAME,
+                         parameters=TEST_PARAMETERS, environment=None):
+    """Runs notebooks/<name> in `folder` as Colab would.
+
+    Returns the paths it requested from the mirror and the executed notebook.
+    `environment` adds variables to the kernel's.
+    """
     mirror_url, mnist_files = mirror
-    notebook = prepare_test_copy(load_notebook_node(str(NOTEBOOKS / name)), TEST_PARAMETERS, mnist_files)
+    notebook = prepare_test_copy(load_notebook_node(str(NOTEBOOKS / name)), parameters, mnist_files)
     notebook.nbformat_minor = max(notebook.nbformat_minor, 5)  # Its cells have ids.
     nbformat.write(notebook, folder / name)
     requests_before = len(mirror_url.requests)
     monkeypatch.setenv('JUPYTER_PATH', kernel_path)
-    client = NotebookClient(notebook, kernel_name=KERNEL_NAME, timeout=CELL_TIMEOUT_SECONDS,
+    client = NotebookClient(notebook, kernel_name=kernel_name, timeout=CELL_TIMEOUT_SECONDS,
                             resources={'metadata': {'path': str(folder)}})
     try:
-        client.execute(env=_colab_environment(folder, mirror_url))
+        client.execute(env={**_colab_environment(folder, mirror_url), **(environment or {})})
     except CellExecutionError as error:
         pytest.fail(f'{name} failed in a fresh Colab-like runtime:\n{error}', pytrace=False)
-    return set(mirror_url.requests[requests_before:])
+    return set(mirror_url.requests[requests_before:]), notebook
 
 
 @pytest.fixture
@@ -117,7 +133,7 @@ def empty_folder():
 
 @pytest.mark.parametrize('name', SOLUTIONS)
 def test_notebook_in_a_fresh_colab_runtime(name, empty_folder, colab_kernel, download_mirror, monkeypatch):
-    requested = run_in_fresh_runtime(name, empty_folder, colab_kernel, download_mirror, monkeypatch)
+    requested, _ = run_in_fresh_runtime(name, empty_folder, colab_kernel, download_mirror, monkeypatch)
     mnist_names = [file for file, _ in download_mirror[1].values()]
     if 'mnist' in name:
         assert requested == {f'/mnist/{file}' for file in mnist_names}
@@ -130,6 +146,6 @@ def test_notebook_in_a_fresh_colab_runtime(name, empty_folder, colab_kernel, dow
 
 def test_a_rerun_uses_what_the_first_run_downloaded(empty_folder, colab_kernel, download_mirror, monkeypatch):
     name = '01_tfdata_tfrecords_solution.ipynb'
-    assert run_in_fresh_runtime(name, empty_folder, colab_kernel, download_mirror, monkeypatch) == {
+    assert run_in_fresh_runtime(name, empty_folder, colab_kernel, download_mirror, monkeypatch)[0] == {
         '/flower_photos.tgz'}
-    assert run_in_fresh_runtime(name, empty_folder, colab_kernel, download_mirror, monkeypatch) == set()
+    assert run_in_fresh_runtime(name, empty_folder, colab_kernel, download_mirror, monkeypatch)[0] == set()

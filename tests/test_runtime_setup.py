@@ -8,8 +8,14 @@ import types
 import pytest
 
 from utils import runtime_setup
-from utils.runtime_setup import (TENSORFLOW_FOR_DATA, choose_backend, check_keras_not_imported_with_another_backend,
-                                 detect_accelerator, install_tensorflow, set_up_runtime)
+from utils.runtime_setup import (
+    TENSORFLOW_FOR_DATA,
+    check_keras_not_imported_with_another_backend,
+    choose_backend,
+    detect_accelerator,
+    install_tensorflow,
+    set_up_runtime,
+)
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 

@@ -115,9 +115,9 @@ def test_jax_backend_gets_data_parallel_over_all_devices():
     assert 'epochs 2 loss finite True' in result.stdout
 
 
-# Batches the 8 devices cannot share: a single small one (predict on 9 images) and a
-# last partial one (a validation set of 100 in batches of 16: 6 x 16 + 4). Compared
-# with the same model evaluated without any distribution.
+# Batches the 8 devices cannot share: a single small one (predict on 9 images) and
+# batches of 20 rows (a validation set of 100 in batches of 20: 16 rows of each
+# are used). Compared with the same model evaluated without any distribution.
 UNEVEN_BATCHES_SCRIPT = """
 import numpy as np
 import keras
@@ -131,14 +131,15 @@ with strategy.scope():
     model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
 rng = np.random.default_rng(0)
 x, y = rng.uniform(size=[100, 4]).astype('float32'), rng.integers(0, 3, size=100)
-validation = tf.data.Dataset.from_tensor_slices((x, y)).batch(16)
+validation = tf.data.Dataset.from_tensor_slices((x, y)).batch(20)
 model.fit(tf.data.Dataset.from_tensor_slices((x, y)).repeat().batch(16, drop_remainder=True),
-          steps_per_epoch=3, epochs=1, validation_data=validation, verbose=0)
+          steps_per_epoch=3, epochs=1, validation_data=validation, verbose=0, shuffle=False)
 distributed_evaluation = model.evaluate(validation, verbose=0)
 nine = model.predict(x[:9], verbose=0)
-print('left out', rows_left_out(100, 16))
+print('left out', rows_left_out(100, 20))
 keras.distribution.set_distribution(None)
-reference_evaluation = model.evaluate(x[:96], y[:96], verbose=0)
+used = [row for start in range(0, 100, 20) for row in range(start, start + 16)]
+reference_evaluation = model.evaluate(x[used], y[used], verbose=0)
 print('evaluation matches', np.allclose(distributed_evaluation, reference_evaluation, rtol=1e-5))
 print('predictions match', nine.shape, np.allclose(nine, model.predict(x[:9], verbose=0), atol=1e-6))
 """
@@ -147,11 +148,11 @@ print('predictions match', nine.shape, np.allclose(nine, model.predict(x[:9], ve
 def test_jax_data_parallel_copes_with_batches_the_devices_cannot_share():
     environment = dict(os.environ, KERAS_BACKEND='jax', XLA_FLAGS='--xla_force_host_platform_device_count=8',
                        PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, '-c', UNEVEN_BATCHES_SCRIPT], env=environment, cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run([sys.executable, '-W', 'error::UserWarning', '-c', UNEVEN_BATCHES_SCRIPT],
+                            env=environment, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert 'left out 4' in result.stdout
-    assert 'evaluation matches True' in result.stdout  # The 96 rows that divide by 8, exactly.
+    assert 'left out 20' in result.stdout
+    assert 'evaluation matches True' in result.stdout  # The 80 rows used, exactly; no warning.
     assert 'predictions match (9, 3) True' in result.stdout
 
 

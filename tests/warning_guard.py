@@ -33,8 +33,10 @@ KNOWN_THIRD_PARTY_NOISE = [
     # tf.data logs this when an iterator stops early (dataset.take, next(iter(...))).
     (r'Local rendezvous is aborting', 'tf.data, on early iterator stop'),
     # Keras's own LearningRateScheduler reads the optimizer's learning-rate variable with
-    # np.array(variable), which NumPy 2 flags; the callback is what the MNIST notebook teaches.
-    (r"keras/src/backend/tensorflow/core\.py:\d+\): __array__ implementation doesn't accept a copy keyword",
+    # np.array(variable), which NumPy 2 flags (in the TensorFlow backend's code, or in
+    # Keras's common variable code under JAX); the callback is what the notebooks teach.
+    (r"keras/src/backend/(tensorflow/core|common/variables)\.py:\d+\): "
+     r"__array__ implementation doesn't accept a copy keyword",
      'keras, LearningRateScheduler reading the learning rate'),
 ]
 

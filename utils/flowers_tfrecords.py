@@ -375,13 +375,15 @@ def get_validation_dataset(filenames, batch_size, one_hot_labels=False):
     The dataset's length is declared from the counts in the file names, so that
     Keras knows where a validation pass ends (without it, Keras 3 warns that the
     input "ran out of data"); a file holding fewer records than its name says
-    raises an error when read.
+    raises an error when read. Under a data-parallel distribution whose devices
+    cannot share the last batch, its extra images are left out (and counted).
     """
     count = count_records(filenames)
     left_out = rows_left_out(count, batch_size)
+    dataset = load_dataset(filenames, one_hot_labels)
+    dataset = dataset.apply(tf.data.experimental.assert_cardinality(count))
     if left_out:
         print(f'{left_out} of the {count} validation images are left out of each validation pass: '
               'every batch must divide among the devices.')
-    dataset = load_dataset(filenames, one_hot_labels)
-    dataset = dataset.apply(tf.data.experimental.assert_cardinality(count))
+        dataset = dataset.take(count - left_out)
     return dataset.batch(batch_size).cache().prefetch(AUTOTUNE)

@@ -86,7 +86,13 @@ class EvenBatchesDataParallel(keras.distribution.DataParallel):
         def not_empty(*batch):
             return tf.shape(tf.nest.flatten(batch)[0])[0] > 0
 
+        batches = dataset.cardinality()
         dataset = dataset.map(keep_even_rows).filter(not_empty)
+        if batches >= 0:
+            # Keep the length known, or Keras warns that each validation pass "ran out
+            # of data". A dataset whose last batch is smaller than the device count
+            # then fails at its end: get_validation_dataset leaves such rows out itself.
+            dataset = dataset.apply(tf.data.experimental.assert_cardinality(batches))
         # A dataset of one element arrives unpacked: give it back as it came.
         if not isinstance(dataset.element_spec, tuple) or len(dataset.element_spec) != 1:
             return dataset
