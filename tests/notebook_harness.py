@@ -167,7 +167,9 @@ class NotebookPasses(pytest.File):
             notebook = load_notebook_node(str(self.path))  # Read as papermill does: every cell gets tags.
             parameters = test_parameters(notebook, backend)
             nbformat.write(prepare_test_copy(notebook, parameters, mnist_files), copy_path)
-            collector = LaxNotebook.from_parent(self, name=backend, path=self.path)
+            # The node id names the pass: pytest would otherwise give both passes the file's id.
+            collector = LaxNotebook.from_parent(self, name=backend, path=self.path,
+                                                nodeid=f'{self.nodeid}::{backend}')
             collector.test_copy, collector.environment = copy_path, environment
             yield collector
 

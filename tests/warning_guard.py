@@ -38,6 +38,10 @@ KNOWN_THIRD_PARTY_NOISE = [
     (r"keras/src/backend/(tensorflow/core|common/variables)\.py:\d+\): "
      r"__array__ implementation doesn't accept a copy keyword",
      'keras, LearningRateScheduler reading the learning rate'),
+    # matplotlib 3.10 (Colab's) reads its own style files with pyparsing 3.3, which logs
+    # its renamed methods; matplotlib logs that when a style is first loaded, import or not.
+    (r"matplotlib\.style\.core: In .*\.mplstyle: '\w+' deprecated - use '\w+'",
+     'matplotlib, reading its own style files with pyparsing'),
 ]
 
 GUARD_FILENAME = '<codelab warning guard>'  # The file name this source is compiled under in a notebook.
