@@ -33,11 +33,15 @@ KNOWN_THIRD_PARTY_NOISE = [
     # tf.data logs this when an iterator stops early (dataset.take, next(iter(...))).
     (r'Local rendezvous is aborting', 'tf.data, on early iterator stop'),
     # Keras's own LearningRateScheduler reads the optimizer's learning-rate variable with
-    # np.array(variable), which NumPy 2 flags (in the TensorFlow backend's code, or in
-    # Keras's common variable code under JAX); the callback is what the notebooks teach.
-    (r"keras/src/backend/(tensorflow/core|common/variables)\.py:\d+\): "
+    # np.array(variable), which NumPy 2 flags (in the TensorFlow or JAX backend's code, or
+    # in Keras's common variable code); the callback is what the notebooks teach.
+    (r"keras/src/backend/(tensorflow/core|jax/core|common/variables)\.py:\d+\): "
      r"__array__ implementation doesn't accept a copy keyword",
      'keras, LearningRateScheduler reading the learning rate'),
+    # pyparsing 3.3 flags the old method names that matplotlib 3.10 (Colab's) calls; on
+    # the TPU runtime's versions this happens at the first plot, not at import.
+    (r"PyparsingDeprecationWarning \([^)]*/matplotlib/[^)]*\): '\w+' deprecated - use '\w+'",
+     'matplotlib, calling pyparsing by its old method names'),
     # matplotlib 3.10 (Colab's) reads its own style files with pyparsing 3.3, which logs
     # its renamed methods; matplotlib logs that when a style is first loaded, import or not.
     (r"matplotlib\.style\.core: In .*\.mplstyle: '\w+' deprecated - use '\w+'",
