@@ -11,6 +11,7 @@ tensorflow-cpu from the package index, leaving NumPy, JAX and Keras as they
 were; the notebook must run to the end, data-parallel over the 8 devices, as in
 the fresh-runtime tier (alone in an empty folder, downloads from 127.0.0.1).
 """
+import pathlib
 import subprocess
 
 import pytest
@@ -38,6 +39,13 @@ def runtime_versions():
     return dict(line.split('==') for line in lines if '==' in line and not line.startswith('#'))
 
 
+def site_packages(python):
+    """The site-packages folder of a Python interpreter."""
+    script = 'import sysconfig; print(sysconfig.get_paths()["purelib"])'
+    return pathlib.Path(subprocess.run([str(python), '-c', script], capture_output=True, text=True,
+                                       check=True).stdout.strip())
+
+
 @pytest.fixture
 def tpu_runtime(tmp_path):
     """(python, JUPYTER_PATH) of a throwaway environment over TPU_RUNTIME, with no TensorFlow."""
@@ -46,11 +54,7 @@ def tpu_runtime(tmp_path):
     runtime = tmp_path / 'runtime'
     subprocess.run([str(base), '-m', 'venv', str(runtime)], check=True)
     python = runtime / 'bin' / 'python'
-    site_packages = lambda python: subprocess.run(  # noqa: E731
-        [str(python), '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'],
-        capture_output=True, text=True, check=True).stdout.strip()
-    (runtime / 'lib').joinpath(site_packages(python).split('/lib/', 1)[1], 'colab_tpu_runtime.pth').write_text(
-        site_packages(base) + '\n')
+    (site_packages(python) / 'colab_tpu_runtime.pth').write_text(f'{site_packages(base)}\n')
     return python, kernel_spec_path(tmp_path / 'jupyter', KERNEL_NAME, python, 'Colab TPU runtime (simulated)')
 
 
