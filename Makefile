@@ -60,7 +60,7 @@ build: $(INSTALLED)
 bench: $(INSTALLED)
 	@test -n "$(NB)" || { echo 'Usage: make bench NB=01 (the notebook number)'; exit 2; }
 	$(BIN)/python tools/bench.py $(NB) $(if $(BACKEND),--backend $(BACKEND)) $(if $(DEVICES),--devices $(DEVICES)) \
-		$(foreach p,$(SET),--set $(p)) $(if $(STOP_AT),--stop-at '$(STOP_AT)')
+		$(foreach p,$(SET),--set $(p)) $(if $(STOP_AT),--stop-at '$(STOP_AT)') $(if $(RESUMABLE),--resumable)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check utils tools tests

@@ -43,3 +43,30 @@ def test_kernel_environment_names_backend_and_devices():
         {'KERAS_BACKEND': 'jax', 'XLA_FLAGS': '--xla_force_host_platform_device_count=8'},
         'backend jax, 8 simulated JAX devices')
     assert bench.kernel_environment(None, None) == ({}, 'backend default (tensorflow)')
+
+
+def test_a_resumable_run_is_found_again_by_its_command_line():
+    arguments = {'backend': 'jax', 'devices': 8, 'parameters': {'EPOCHS': 2}, 'stop_at': None}
+    assert bench.resumable_folder('04', arguments) == bench.resumable_folder('04', dict(arguments))
+    assert bench.resumable_folder('04', arguments) != bench.resumable_folder('04', {**arguments, 'devices': 4})
+    assert bench.resumable_folder('04', arguments).parent == bench.RUNS
+
+
+def test_resumable_training_is_installed_right_after_keras_is_imported(tmp_path):
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('setup()'), nbformat.v4.new_code_cell('import time\nimport keras'),
+        nbformat.v4.new_code_cell('model.fit()')])
+    cells = bench.with_resumable_training(notebook, tmp_path).cells
+    assert [cell.source.splitlines()[-1] for cell in cells] == [
+        'setup()', 'import keras', f'resumable_fit.install({str(tmp_path)!r})', 'model.fit()']
+    with pytest.raises(SystemExit, match='no cell with the line "import keras"'):
+        bench.with_resumable_training(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1')]), tmp_path)
+
+
+def test_each_part_of_a_resumable_run_is_recorded(tmp_path):
+    import datetime
+    started = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=datetime.UTC)
+    bench.record_segment(tmp_path, started, 600.04, finished=False)
+    segments = bench.record_segment(tmp_path, started + datetime.timedelta(days=1), 300, finished=True)
+    assert [(segment['seconds'], segment['finished']) for segment in segments] == [(600.0, False), (300, True)]
+    assert bench.read_segments(tmp_path) == segments

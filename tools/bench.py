@@ -3,6 +3,7 @@
     python tools/bench.py 03        (or: make bench NB=03)
     python tools/bench.py 04 --backend jax --devices 8 --stop-at 'Depthwise-separable convolutions'
     python tools/bench.py 03 --backend jax --devices 8 --set EPOCHS=3
+    python tools/bench.py 04 --backend jax --devices 8 --resumable   (run it again to continue)
 
 The notebook runs as a learner would run it (all the data, its own epochs),
 executed by papermill with a last cell added that prints the figures named in
@@ -16,10 +17,20 @@ simulated CPU devices (XLA_FLAGS=--xla_force_host_platform_device_count=N), the
 way the tests simulate an 8-core TPU. --stop-at HEADING runs the notebook up to
 the markdown cell starting with "## HEADING"; figures of the cells left out are
 reported as not run.
+
+--resumable is for a run longer than one sitting. Every `fit` of the notebook
+backs up its training after each epoch (tools/resumable_fit.py) in a folder of
+benchmarks/runs/ named after the command line; stop the run (Ctrl-C, or
+`timeout --signal=INT`) and run the same command again: it continues from the
+last finished epoch. The row is written when a run gets to the end: its date is
+that of the first run, its wall time the sum of all runs', and it adds the
+training minutes of all runs, from the per-epoch log (figures that the notebook
+times itself cover the last run only).
 """
 import argparse
 import ast
 import datetime
+import hashlib
 import json
 import os
 import pathlib
@@ -88,6 +99,9 @@ BENCH_PARAMETERS = {
     # check that it runs, saves and reloads; its accuracy is not the codelab's.
     '04': {'FINE_TUNING_EPOCHS': 1, 'FINE_TUNING_STEPS': 5},
 }
+
+TOOLS = pathlib.Path(__file__).resolve().parent
+SEGMENTS_FILE = 'runs.json'
 
 RESULTS_HEADER = """# Benchmark results
 
@@ -161,6 +175,35 @@ def kernel_environment(backend, devices):
     return environment, description
 
 
+def resumable_folder(number, arguments):
+    """The folder of a resumable run: the same command line finds the same folder."""
+    key = hashlib.sha256(json.dumps(arguments, sort_keys=True).encode()).hexdigest()[:10]
+    return RUNS / f'resumable-{number}-{key}'
+
+
+def with_resumable_training(notebook, folder):
+    """The notebook with a cell, after the one importing keras, that makes every fit resumable."""
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == 'code' and 'import keras' in cell.source.splitlines():
+            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(
+                f'import sys\nsys.path.insert(0, {str(TOOLS)!r})\nimport resumable_fit\n'
+                f'resumable_fit.install({str(folder)!r})'))
+            return notebook
+    raise SystemExit('bench: no cell with the line "import keras"; --resumable cannot back up the training.')
+
+
+def read_segments(folder):
+    path = folder / SEGMENTS_FILE
+    return json.loads(path.read_text()) if path.exists() else []
+
+
+def record_segment(folder, started, seconds, finished):
+    segments = read_segments(folder) + [{'started': started.isoformat(), 'seconds': round(seconds, 1),
+                                         'finished': finished}]
+    (folder / SEGMENTS_FILE).write_text(json.dumps(segments, indent=1))
+    return segments
+
+
 def read_metrics(notebook):
     for output in notebook.cells[-1].get('outputs', []):
         for line in output.get('text', '').splitlines():
@@ -185,6 +228,8 @@ def main(argv=None):
     parser.add_argument('--set', type=parameter_value, action='append', default=[], metavar='NAME=VALUE',
                         help='a parameter of the notebook to change (repeatable)')
     parser.add_argument('--stop-at', metavar='HEADING', help='run the notebook up to this "## " heading')
+    parser.add_argument('--resumable', action='store_true',
+                        help='back up the training after each epoch; the same command continues a stopped run')
     args = parser.parse_args(argv)
     if args.number not in METRICS:
         raise SystemExit(f'bench: no figures defined for notebook {args.number} in tools/bench.py METRICS.')
@@ -196,6 +241,15 @@ def main(argv=None):
         raise SystemExit(f'bench: {source.name} has no parameter {", ".join(sorted(unknown))}.')
     if args.stop_at:
         notebook = cells_before_heading(notebook, args.stop_at)
+    folder = None
+    if args.resumable:
+        folder = resumable_folder(args.number, {'backend': args.backend, 'devices': args.devices,
+                                                'parameters': overrides, 'stop_at': args.stop_at})
+        folder.mkdir(parents=True, exist_ok=True)
+        notebook = with_resumable_training(notebook, folder)
+        earlier = read_segments(folder)
+        print(f'Resumable run, backed up in {folder.relative_to(ROOT)}: '
+              + (f'continuing after {len(earlier)} earlier run(s).' if earlier else 'first run.'))
     environment, setup = kernel_environment(args.backend, args.devices)
     os.environ.update(environment)
     notebook.cells.append(nbformat.v4.new_code_cell(metrics_cell(METRICS[args.number])))
@@ -206,12 +260,16 @@ def main(argv=None):
     nbformat.write(notebook, prepared_path)
     print(f'Running {source.name} at full size; executed copy: {executed_path.relative_to(ROOT)}')
     start = time.perf_counter()
+    finished = False
     try:
         papermill.execute_notebook(str(prepared_path), str(executed_path), cwd=str(source.parent),
                                    kernel_name='python3', progress_bar=False)
+        finished = True
     finally:
         prepared_path.unlink()
-    seconds = time.perf_counter() - start
+        seconds = time.perf_counter() - start
+        if folder:
+            segments = record_segment(folder, started, seconds, finished)
     figures = read_metrics(nbformat.read(executed_path, as_version=4))
     data = os.environ.get('CODELAB_DATA_DIR', 'default lookup (cache or download)')
     figures_text = '; '.join(f'{name} {value}' for name, value in figures.items())
@@ -220,6 +278,14 @@ def main(argv=None):
     if args.stop_at:
         figures_text += f' (run up to "## {args.stop_at}")'
     figures_text += f'; {setup}'
+    if folder:
+        started = datetime.datetime.fromisoformat(segments[0]['started'])
+        seconds = sum(segment['seconds'] for segment in segments)
+        import resumable_fit  # imports Keras: only here, once the notebook has run
+        figures_text += (f'; resumable run in {len(segments)} part(s), training min of all parts '
+                         f'{resumable_fit.training_seconds(folder) / 60:.1f} (figures the notebook times '
+                         'itself cover the last part only)')
+        folder.rename(folder.with_name(f'{folder.name}-done-{started:%Y%m%d-%H%M%S}'))
     append_result(f'| {started:%Y-%m-%d %H:%M} | {source.name} | {figures_text} | {seconds / 60:.1f} min '
                   f'| {cpu_description()} | {data} |')
     print(f'{figures_text}; wall time {seconds / 60:.1f} min. Recorded in {RESULTS.relative_to(ROOT)}.')
