@@ -162,8 +162,10 @@ class NotebookPasses(pytest.File):
         _point_helpers_at_small_data(config)
         mnist_files = mnist_file_table(small_data_folder(config) / 'mnist')
         for backend, environment in BACKEND_PASSES.items():
-            copy_path = _run_folder(config) / f'notebooks-{backend}' / self.path.name
-            copy_path.parent.mkdir(exist_ok=True)
+            # Each notebook in a folder of its own, its kernel's working folder: what one writes
+            # there (Part 1's TFRecords) is not read by another running beside it.
+            copy_path = _run_folder(config) / f'notebooks-{backend}' / self.path.stem / self.path.name
+            copy_path.parent.mkdir(parents=True, exist_ok=True)
             notebook = load_notebook_node(str(self.path))  # Read as papermill does: every cell gets tags.
             parameters = test_parameters(notebook, backend)
             nbformat.write(prepare_test_copy(notebook, parameters, mnist_files), copy_path)

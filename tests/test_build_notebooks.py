@@ -68,8 +68,46 @@ def test_generated_notebooks_have_no_outputs_and_folded_helpers():
                 assert cell['outputs'] == [] and cell['execution_count'] is None, path.name
                 if helper_cells.generated_module(source):
                     assert cell['metadata']['cellView'] == 'form', path.name
-            if path.name.endswith('_playground.ipynb'):
-                assert '### BEGIN SOLUTION' not in source and '### END SOLUTION' not in source, path.name
+
+def test_learner_notebooks_have_no_builder_markers():
+    """No `### BEGIN SOLUTION`, `### WORK REQUIRED`, `### BASELINE`, `### FROM` in what learners open."""
+    learner_notebooks = sorted((ROOT / 'notebooks').glob('*.ipynb'))
+    assert len(learner_notebooks) == 2 * len(list((ROOT / 'notebooks' / 'source').glob('*.ipynb')))
+    for path in learner_notebooks:
+        for cell in json.loads(path.read_text())['cells']:
+            if cell['cell_type'] == 'code':
+                markers = [line for line in ''.join(cell['source']).splitlines() if line.strip().startswith('### ')]
+                assert markers == [], path.name
+
+
+def test_a_hand_edited_solution_is_stale(project):
+    path = project / 'notebooks' / '04_modern_convnets_solution.ipynb'
+    path.write_text(path.read_text().replace('def fire(x, squeeze, expand):', 'def fire(x, s, e):'))
+    result = run_builder(project, '--check')
+    assert result.returncode == 1 and 'stale: notebooks/04_modern_convnets_solution.ipynb' in result.stderr
+
+
+def test_sources_keep_only_the_origin_of_generated_code(project):
+    source = (project / 'notebooks' / 'source' / '01_tfdata_tfrecords.ipynb').read_text()
+    assert '# Generated from utils/flowers_tfrecords.py' in source and 'def write_tfrecords(' not in source
+    solution = (project / 'notebooks' / '01_tfdata_tfrecords_solution.ipynb').read_text()
+    assert 'def write_tfrecords(' in solution
+
+
+def test_solution_regions():
+    source = textwrap.dedent('''\
+        x = 1
+        ### BEGIN SOLUTION
+        ### WORK REQUIRED: build the model.
+        ### BASELINE
+        # model = small()
+        ### END BASELINE
+        ### FROM utils/speed_test.py::images_per_second
+        def images_per_second(): pass
+        model = big()
+        ### END SOLUTION
+        print(model)''')
+    assert playground.solution_source(source) == 'x = 1\ndef images_per_second(): pass\nmodel = big()\nprint(model)'
 
 
 def test_playground_regions():
@@ -136,7 +174,7 @@ def test_function_region_is_refreshed_from_utils():
 
 
 def test_hidden_cells_must_follow_their_dependencies(project):
-    path = project / 'notebooks' / '01_tfdata_tfrecords_solution.ipynb'
+    path = project / 'notebooks' / 'source' / '01_tfdata_tfrecords.ipynb'
     notebook = json.loads(path.read_text())
     hidden = [i for i, cell in enumerate(notebook['cells'])
               if helper_cells.generated_module(''.join(cell['source'])) == 'utils/data_sources.py']
@@ -151,4 +189,3 @@ def test_multi_line_package_imports_are_removed_whole():
     source = ('import numpy as np\n\nfrom utils.data_sources import (\n    FLOWER_CLASSES,\n'
               '    find_flowers_photos,\n)\n\nX = 1\n')
     assert helper_cells.inline_module(source) == 'import numpy as np\n\n\nX = 1'
-    assert helper_cells.package_dependencies(source) == ['utils/data_sources.py']

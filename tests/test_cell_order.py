@@ -49,3 +49,9 @@ def test_name_locations():
         'step': 'the cell under the heading "Model [WORK REQUIRED]"',
         'evaluate': 'the cell under the heading "Model [WORK REQUIRED]"',
     }
+
+
+def test_names_assigned_inside_a_with_block_are_defined_by_its_cell():
+    source = ('with strategy.scope():\n    squeezenet = create_squeezenet()\n    squeezenet.compile()\n'
+              'with open("f") as file, lock:\n    text, _rest = file.read(), 1\n')
+    assert helper_cells.defined_names(source) == ['squeezenet', 'file', 'text']

@@ -1,13 +1,16 @@
-"""Build the course notebooks from their one source, the solution notebooks.
+"""Build the course notebooks from their one source, notebooks/source/NN_name.ipynb.
 
     python tools/build_notebooks.py          # rewrite what is stale
     python tools/build_notebooks.py --check  # exit 1 if anything is stale
 
-For each notebooks/NN_name_solution.ipynb it
-  * refreshes the hidden helper cells and "### FROM" regions from utils/,
+For each source notebook it
+  * fills the hidden helper cells and "### FROM" regions from utils/,
   * writes the header cell (title, Open-in-Colab badge, link to the other notebook),
-  * writes NN_name_playground.ipynb, each solution region replaced by its stub,
-  * writes both in canonical form without outputs (tensorflow-docs nbfmt),
+  * writes notebooks/NN_name_solution.ipynb, the solution code without any
+    `### ` marker or baseline, and notebooks/NN_name_playground.ipynb, each
+    solution region replaced by its stub (tools/playground.py),
+  * writes all three in canonical form without outputs (tensorflow-docs nbfmt),
+    the source with its generated code reduced to the line naming its origin,
 and refreshes the notebook table of README.md. The GitHub repository the
 badges point to is [tool.codelab] github_repo in pyproject.toml.
 """
@@ -15,7 +18,6 @@ import argparse
 import copy
 import json
 import pathlib
-import re
 import sys
 import tomllib
 
@@ -25,6 +27,7 @@ import helper_cells
 import playground
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
+SOURCE_FOLDER = 'source'
 SOLUTION_SUFFIX = '_solution.ipynb'
 PLAYGROUND_SUFFIX = '_playground.ipynb'
 TABLE_BEGIN, TABLE_END = '<!-- BEGIN NOTEBOOK TABLE -->', '<!-- END NOTEBOOK TABLE -->'
@@ -43,11 +46,11 @@ def colab_url(config, filename):
 
 
 def base_title(notebook, path):
-    """The notebook's title without its ' — solution' suffix, from the first cell."""
+    """The notebook's title, from the first cell of its source."""
     first = notebook['cells'][0] if notebook['cells'] else None
     if not first or first['cell_type'] != 'markdown' or not _source(first).startswith('# '):
         raise helper_cells.BuildError(f'{path.name}: the first cell must be markdown starting with "# Title".')
-    return re.sub(r' — solution$', '', _source(first).splitlines()[0][2:].strip())
+    return _source(first).splitlines()[0][2:].strip()
 
 
 def header_source(config, title, role, solution_name, playground_name):
@@ -89,36 +92,52 @@ def formatted(notebook, path):
     return clean_notebook(data, json.dumps(data), path, remove_outputs=True, indent=2)
 
 
-def build_pair(solution_path, config, root):
-    """Returns {path: bytes} for a solution notebook and its playground."""
-    notebook = json.loads(solution_path.read_text())
-    playground_path = solution_path.with_name(solution_path.name.replace(SOLUTION_SUFFIX, PLAYGROUND_SUFFIX))
-    title = base_title(notebook, solution_path)
+def _with_cell_sources(notebook, transform):
+    """A copy of the notebook with transform(source) applied to each code cell after the first cell."""
+    result = copy.deepcopy(notebook)
+    for cell in result['cells'][1:]:
+        if cell['cell_type'] == 'code':
+            _set_source(cell, transform(_source(cell)))
+    return result
+
+
+def _learner_notebook(expanded, config, title, role, names, transform, path):
+    notebook = _with_cell_sources(expanded, transform)
+    _set_source(notebook['cells'][0], header_source(config, title, role, *names))
+    return formatted(notebook, path)
+
+
+def build_notebook(source_path, config, root):
+    """Returns {path: bytes} for a source notebook, its solution and its playground."""
+    notebook = json.loads(source_path.read_text())
+    title = base_title(notebook, source_path)
+    stem = source_path.name.removesuffix('.ipynb')
+    solution_path = root / 'notebooks' / (stem + SOLUTION_SUFFIX)
+    playground_path = root / 'notebooks' / (stem + PLAYGROUND_SUFFIX)
     _ensure_cell_order_cell(notebook)
     for cell in notebook['cells'][1:]:
-        if cell['cell_type'] == 'code':
-            _set_source(cell, helper_cells.refresh_cell(_source(cell), root))
-            if helper_cells.generated_module(_source(cell)):
-                cell.setdefault('metadata', {})['cellView'] = 'form'
-    helper_cells.check_module_order([_source(cell) for cell in notebook['cells']], root, solution_path.name)
-    cells = [(cell['cell_type'], _source(cell)) for cell in notebook['cells']]
-    for cell in notebook['cells']:
+        if cell['cell_type'] == 'code' and helper_cells.generated_module(_source(cell)):
+            cell.setdefault('metadata', {})['cellView'] = 'form'
+    # Formatted first, so that every cell has its id before the learner notebooks are made from it.
+    notebook = json.loads(formatted(_with_cell_sources(notebook, helper_cells.collapse_cell), source_path))
+    expanded = _with_cell_sources(notebook, lambda source: helper_cells.refresh_cell(source, root))
+    helper_cells.check_module_order([_source(cell) for cell in expanded['cells']], root, source_path.name)
+    cells = [(cell['cell_type'], playground.solution_source(_source(cell)) if cell['cell_type'] == 'code'
+              else _source(cell)) for cell in expanded['cells']]
+    for cell in expanded['cells']:
         if helper_cells.generated_module(_source(cell)) == helper_cells.CELL_ORDER_MODULE:
             _set_source(cell, helper_cells.cell_order_source(cells, root))
-
     names = solution_path.name, playground_path.name
-    _set_source(notebook['cells'][0], header_source(config, title, 'solution', *names))
-    solution_bytes = formatted(notebook, solution_path)
-    # The playground starts from the formatted solution, so that its cells keep the solution's ids.
-    student = json.loads(solution_bytes)
-    _set_source(student['cells'][0], header_source(config, title, 'playground', *names))
-    for cell in student['cells'][1:]:
-        if cell['cell_type'] == 'code' and playground.has_solution(_source(cell)):
-            try:
-                _set_source(cell, playground.playground_source(_source(cell)))
-            except playground.RegionError as error:
-                raise helper_cells.BuildError(f'{solution_path.name}: {error}') from None
-    return {solution_path: solution_bytes, playground_path: formatted(student, playground_path)}, title
+    try:
+        return {
+            source_path: formatted(notebook, source_path),
+            solution_path: _learner_notebook(expanded, config, title, 'solution', names,
+                                             playground.solution_source, solution_path),
+            playground_path: _learner_notebook(expanded, config, title, 'playground', names,
+                                               playground.playground_source, playground_path),
+        }, solution_path.name, title
+    except playground.RegionError as error:
+        raise helper_cells.BuildError(f'{source_path.name}: {error}') from None
 
 
 def readme_table(config, titles):
@@ -136,10 +155,10 @@ def build(root=ROOT):
     """Returns {path: expected bytes} for every generated file."""
     config = settings(root)
     outputs, titles = {}, []
-    for solution_path in sorted((root / 'notebooks').glob('*' + SOLUTION_SUFFIX)):
-        files, title = build_pair(solution_path, config, root)
+    for source_path in sorted((root / 'notebooks' / SOURCE_FOLDER).glob('*.ipynb')):
+        files, solution_name, title = build_notebook(source_path, config, root)
         outputs.update(files)
-        titles.append((solution_path.name, title))
+        titles.append((solution_name, title))
     readme = root / 'README.md'
     text = readme.read_text()
     if TABLE_BEGIN not in text or TABLE_END not in text:

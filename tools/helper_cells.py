@@ -42,11 +42,6 @@ def _package_imports(module_source):
             if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith('utils.')]
 
 
-def package_dependencies(module_source):
-    """The utils modules ('utils/x.py') that a module imports from."""
-    return [node.module.replace('.', '/') + '.py' for node in _package_imports(module_source)]
-
-
 def inline_module(module_source):
     """Module source ready for a notebook cell: imports from the package removed.
 
@@ -96,15 +91,46 @@ def refresh_cell(source, root):
     return '\n'.join(out)
 
 
+def collapse_cell(source):
+    """The cell as a source notebook keeps it: generated code reduced to the line naming its origin.
+
+    A hidden cell keeps its `#@title` and GENERATED_LINE; a "### FROM" region keeps
+    its FROM line. `refresh_cell` expands them again.
+    """
+    if generated_module(source):
+        return '\n'.join(source.splitlines()[:2])
+    out, skipping = [], False
+    for line in source.splitlines():
+        if _FROM_RE.match(line):
+            out.append(line)
+            skipping = True
+        elif skipping and line.strip() == _END_SOLUTION:
+            out.append(line)
+            skipping = False
+        elif not skipping:
+            out.append(line)
+    return '\n'.join(out)
+
+
+def learner_written(cell_sources):
+    """The (module, name) pairs that "### FROM" regions define: in the playground, the learner writes them."""
+    return {match.groups() for source in cell_sources for match in map(_FROM_RE.match, source.splitlines()) if match}
+
+
 def check_module_order(cell_sources, root, notebook_name):
-    """Raises BuildError unless each hidden cell's dependencies come before it."""
-    seen = []
+    """Raises BuildError unless each hidden cell's dependencies come before it.
+
+    A name the notebook's learner writes (a "### FROM" region) needs no hidden
+    cell: the hidden cell's code finds the learner's version when it runs.
+    """
+    seen, written = [], learner_written(cell_sources)
     for source in cell_sources:
         module = generated_module(source)
         if module is None:
             continue
-        for dependency in package_dependencies((root / module).read_text()):
-            if dependency not in seen:
+        for node in _package_imports((root / module).read_text()):
+            dependency = node.module.replace('.', '/') + '.py'
+            if dependency not in seen and not all((dependency, alias.name) in written for alias in node.names):
                 raise BuildError(f'{notebook_name}: the hidden cell for {module} needs the one for '
                                  f'{dependency} before it.')
         seen.append(module)
@@ -120,25 +146,29 @@ def _target_names(target):
     return []  # An attribute or a subscript defines no name.
 
 
+def _statement_names(node):
+    """Names a top-level statement defines; a `with` block's body counts as top level."""
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [(alias.asname or alias.name).split('.')[0] for alias in node.names]
+    if isinstance(node, ast.Assign):
+        return [name for target in node.targets for name in _target_names(target)]
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For)):
+        return _target_names(node.target)
+    if isinstance(node, ast.With):  # with strategy.scope(): model = ...
+        return ([name for item in node.items for name in _target_names(item.optional_vars)]
+                + [name for statement in node.body for name in _statement_names(statement)])
+    return []
+
+
 def defined_names(source):
-    """Top-level names a cell defines (assignments, loops, functions, classes, imports)."""
+    """Top-level names a cell defines (assignments, loops, functions, classes, imports, `with` bodies)."""
     try:
         body = ast.parse(source).body
     except SyntaxError:  # IPython magics: no names worth a hint.
         return []
-    names = []
-    for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
-            names.append(node.name)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.extend((alias.asname or alias.name).split('.')[0] for alias in node.names)
-        elif isinstance(node, ast.Assign):
-            names.extend(name for target in node.targets for name in _target_names(target))
-        elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.For)):
-            names.extend(_target_names(node.target))
-        elif isinstance(node, ast.With):
-            names.extend(name for item in node.items for name in _target_names(item.optional_vars))
-    return [name for name in names if not name.startswith('_')]
+    return [name for node in body for name in _statement_names(node) if not name.startswith('_')]
 
 
 def name_locations(cells):

@@ -1,6 +1,6 @@
-"""Turn a solution notebook's cells into the playground's: nbgrader-style regions.
+"""Turn a source notebook's cells into the playground's and the solution's: nbgrader-style regions.
 
-In a solution code cell, a region
+In a source code cell, a region
 
     ### BEGIN SOLUTION
     ### WORK REQUIRED: what the learner must do        (optional, repeatable)
@@ -13,7 +13,8 @@ In a solution code cell, a region
 becomes, in the playground, the WORK REQUIRED lines as comments followed by
 the baseline code uncommented, so that every playground runs as shipped.
 A region with no baseline leaves only the WORK REQUIRED comment: use it where
-the code after it still runs without the learner's code.
+the code after it still runs without the learner's code. In the solution, the
+region becomes its code alone: every `### ` marker line and the baseline go.
 """
 import re
 
@@ -21,6 +22,7 @@ BEGIN, END = '### BEGIN SOLUTION', '### END SOLUTION'
 BEGIN_BASELINE, END_BASELINE = '### BASELINE', '### END BASELINE'
 _WORK_RE = re.compile(r'^(\s*)### WORK REQUIRED:\s*(.*)$')
 DEFAULT_WORK = 'WORK REQUIRED: write your code here.'
+FROM_PREFIX = '### FROM '  # a function copied from utils/ (tools/helper_cells.py)
 
 
 class RegionError(Exception):
@@ -40,37 +42,57 @@ def has_solution(source):
     return any(line.strip() == BEGIN for line in source.splitlines())
 
 
-def playground_source(source):
-    """Replaces each solution region of a code cell's source by its stub."""
-    out = []
-    region = None  # None outside a region, else the lines of the stub being built.
-    indent = ''
-    in_baseline = False
+def _regions(source):
+    """Yields (kind, line) for each line: kind is 'code', 'solution', 'baseline' or 'marker'."""
+    in_region = in_baseline = False
     for line in source.splitlines():
         marker = line.strip()
         if marker == BEGIN:
-            if region is not None:
+            if in_region:
                 raise RegionError(f'nested {BEGIN}')
-            region, indent, in_baseline = [], line[:len(line) - len(line.lstrip())], False
-            work = []
-        elif region is None:
+            in_region, in_baseline = True, False
+            yield 'marker', line
+        elif not in_region:
             if marker in (END, BEGIN_BASELINE, END_BASELINE):
                 raise RegionError(f'{marker} outside a solution region')
-            out.append(line)
+            yield 'code', line
         elif marker == END:
             if in_baseline:
                 raise RegionError(f'{BEGIN_BASELINE} without {END_BASELINE}')
-            out.extend(work or [indent + '# ' + DEFAULT_WORK])
-            out.extend(region)
-            region = None
-        elif marker == BEGIN_BASELINE:
-            in_baseline = True
-        elif marker == END_BASELINE:
-            in_baseline = False
+            in_region = False
+            yield 'marker', line
+        elif marker in (BEGIN_BASELINE, END_BASELINE):
+            in_baseline = marker == BEGIN_BASELINE
+            yield 'marker', line
         elif in_baseline:
-            region.append(_uncomment(line, indent))
+            yield 'baseline', line
+        elif _WORK_RE.match(line) or marker.startswith(FROM_PREFIX):
+            yield 'marker', line
+        else:
+            yield 'solution', line
+    if in_region:
+        raise RegionError(f'{BEGIN} without {END}')
+
+
+def solution_source(source):
+    """The cell as the solution notebook shows it: the solution code, without markers or baseline."""
+    return '\n'.join(line for kind, line in _regions(source) if kind in ('code', 'solution'))
+
+
+def playground_source(source):
+    """The cell as the playground shows it: each solution region replaced by its stub."""
+    out = []
+    for kind, line in _regions(source):
+        marker = line.strip()
+        if kind == 'code':
+            out.append(line)
+        elif marker == BEGIN:
+            indent, work, baseline = line[:len(line) - len(line.lstrip())], [], []
+        elif kind == 'baseline':
+            baseline.append(_uncomment(line, indent))
         elif _WORK_RE.match(line):
             work.append(indent + '# WORK REQUIRED: ' + _WORK_RE.match(line).group(2))
-    if region is not None:
-        raise RegionError(f'{BEGIN} without {END}')
+        elif marker == END:
+            out.extend(work or [indent + '# ' + DEFAULT_WORK])
+            out.extend(baseline)
     return '\n'.join(out)

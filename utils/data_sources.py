@@ -36,6 +36,7 @@ DOWNLOAD_MIRROR_VARIABLE = 'CODELAB_DOWNLOAD_MIRROR'
 DOWNLOAD_TIMEOUT_SECONDS = 60  # A download fails after this many seconds without receiving any data.
 
 FLOWER_CLASSES = ['daisy', 'dandelion', 'roses', 'sunflowers', 'tulips']
+TARGET_SIZE = [192, 192]  # height and width of the flower images the models take (Part 1 resizes them)
 FLOWERS_URL = 'https://storage.googleapis.com/download.tensorflow.org/example_images/flower_photos.tgz'
 PHOTO_SUFFIXES = ('.jpg', '.jpeg')  # Compared in lower case: .JPG counts too.
 # Unpacking happens in a folder named so in the cache, moved into place only once complete.

@@ -1,6 +1,10 @@
 """Part 1's conversion of the flower photos to TFRecord shards, and the reader
 that Parts 2-4 train from.
 
+The functions for one photo (decode_jpeg_and_label, to_tfrecord, read_tfrecord)
+are in utils/flower_records.py: in Part 1 the learner writes them, and the
+pipeline here calls the learner's.
+
 A TFRecord file is a sequence of serialized tf.train.Example records; each one
 here holds a 192x192 JPEG and its label, so that a training run reads a few
 large files instead of thousands of small ones. Beside the shards, a manifest
@@ -14,14 +18,20 @@ import re
 import shutil
 import tempfile
 
-import numpy as np
 import tensorflow as tf
 
-from utils.data_sources import FLOWER_CLASSES, PHOTO_SUFFIXES, cache_lock, data_cache_dir, find_flowers_photos
+from utils.data_sources import (
+    FLOWER_CLASSES,
+    PHOTO_SUFFIXES,
+    TARGET_SIZE,
+    cache_lock,
+    data_cache_dir,
+    find_flowers_photos,
+)
+from utils.flower_records import decode_jpeg_and_label, read_tfrecord, to_tfrecord
 from utils.strategy import rows_left_out
 
 AUTOTUNE = tf.data.AUTOTUNE
-TARGET_SIZE = [192, 192]
 SHARDS = 16
 SHUFFLE_SEED = 42  # Fixes which photos land in which shard, hence the validation split.
 # Glob patterns of a class folder's photos, in upper or lower case: *.[jJ][pP][gG], *.[jJ][pP][eE][gG].
@@ -29,14 +39,6 @@ PHOTO_GLOBS = ['*.' + ''.join(f'[{letter}{letter.upper()}]' for letter in suffix
 MANIFEST_NAME = 'manifest.json'
 FORMAT_VERSION = 1  # Written in the manifest; change it when the records change.
 MAX_LISTED_FILES = 20  # Photos that failed to decode, listed by name in the output.
-
-
-def decode_jpeg_and_label(filename):
-    """Reads a JPEG file; the label is the name of the folder it is in."""
-    bits = tf.io.read_file(filename)
-    image = tf.io.decode_jpeg(bits, channels=3)
-    label = tf.strings.split(filename, sep='/')[-2]
-    return image, label
 
 
 def resize_and_crop_image(image, label):
@@ -61,20 +63,6 @@ def recompress_image(image, label):
     image = tf.cast(tf.clip_by_value(tf.round(image), 0, 255), tf.uint8)
     image = tf.io.encode_jpeg(image, optimize_size=True, chroma_downsampling=False)
     return image, label, height, width
-
-
-def to_tfrecord(image_bytes, label, height, width):
-    """Builds one tf.train.Example from numpy values (bytes, bytes, int, int)."""
-    class_num = FLOWER_CLASSES.index(label.decode('utf-8'))
-    one_hot_class = np.eye(len(FLOWER_CLASSES))[class_num]
-    feature = {
-        'image': tf.train.Feature(bytes_list=tf.train.BytesList(value=[image_bytes])),
-        'class': tf.train.Feature(int64_list=tf.train.Int64List(value=[class_num])),
-        'label': tf.train.Feature(bytes_list=tf.train.BytesList(value=[label])),
-        'size': tf.train.Feature(int64_list=tf.train.Int64List(value=[height, width])),
-        'one_hot_class': tf.train.Feature(float_list=tf.train.FloatList(value=one_hot_class.tolist())),
-    }
-    return tf.train.Example(features=tf.train.Features(feature=feature))
 
 
 def photo_patterns(photos_dir):
@@ -314,21 +302,6 @@ def flowers_tfrecord_files():
                 problem = error.problem
         print(f'{problem}.\nBuilding the TFRecords from the photos (Part 1).')
         return convert_photos_to_tfrecords(find_flowers_photos(), directory)
-
-
-def read_tfrecord(example):
-    """Parses one record into (image, class): a float32 image in [0, 1] and an int class."""
-    features = {
-        'image': tf.io.FixedLenFeature([], tf.string),
-        'class': tf.io.FixedLenFeature([], tf.int64),
-        'label': tf.io.FixedLenFeature([], tf.string),
-        'size': tf.io.FixedLenFeature([2], tf.int64),
-        'one_hot_class': tf.io.VarLenFeature(tf.float32),
-    }
-    example = tf.io.parse_single_example(example, features)
-    image = tf.io.decode_jpeg(example['image'], channels=3)
-    image = tf.reshape(tf.cast(image, tf.float32) / 255.0, [*TARGET_SIZE, 3])
-    return image, tf.cast(example['class'], tf.int32)
 
 
 def load_dataset(filenames, one_hot_labels=False):
