@@ -11,6 +11,9 @@ import pytest
 from tools import helper_cells, playground
 from tools.helper_cells import BuildError
 
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / 'tools'))
+import build_notebooks  # noqa: E402 (tools/ is a folder of scripts)
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 BUILDER = ROOT / 'tools' / 'build_notebooks.py'
 
@@ -22,10 +25,11 @@ def run_builder(root, *args):
 
 @pytest.fixture
 def project(tmp_path):
-    """A copy of what the builder reads and writes: notebooks, utils, README, pyproject."""
+    """A copy of what the builder reads and writes: notebooks, utils, README, pyproject, files the notebooks link to."""
     for name in ('notebooks', 'utils'):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns('__pycache__'))
-    for name in ('README.md', 'pyproject.toml'):
+    for name in ('README.md', 'pyproject.toml', 'LICENSE', 'benchmarks/RESULTS.md'):  # the last two: linked to
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         shutil.copy(ROOT / name, tmp_path / name)
     return tmp_path
 
@@ -189,3 +193,14 @@ def test_multi_line_package_imports_are_removed_whole():
     source = ('import numpy as np\n\nfrom utils.data_sources import (\n    FLOWER_CLASSES,\n'
               '    find_flowers_photos,\n)\n\nX = 1\n')
     assert helper_cells.inline_module(source) == 'import numpy as np\n\n\nX = 1'
+
+
+def test_links_are_made_absolute_for_learners(project):
+    config = build_notebooks.settings(project)
+    text = '[Part 2](02_transfer_learning_playground.ipynb), [results](../../benchmarks/RESULTS.md), [web](https://x.org)'
+    assert build_notebooks.learner_links(text, config, project, 'x.ipynb') == (
+        f'[Part 2]({build_notebooks.colab_url(config, "02_transfer_learning_playground.ipynb")}), '
+        f'[results]({build_notebooks.github_url(config, "benchmarks/RESULTS.md")}), [web](https://x.org)')
+    for broken in ('[a](../../nowhere.md)', '[b](07_nothing_playground.ipynb)', '[c](../../../outside.md)'):
+        with pytest.raises(build_notebooks.helper_cells.BuildError, match='names no'):
+            build_notebooks.learner_links(broken, config, project, 'x.ipynb')

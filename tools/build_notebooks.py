@@ -18,6 +18,7 @@ import argparse
 import copy
 import json
 import pathlib
+import re
 import sys
 import tomllib
 
@@ -32,6 +33,9 @@ SOLUTION_SUFFIX = '_solution.ipynb'
 PLAYGROUND_SUFFIX = '_playground.ipynb'
 TABLE_BEGIN, TABLE_END = '<!-- BEGIN NOTEBOOK TABLE -->', '<!-- END NOTEBOOK TABLE -->'
 BADGE = '<img src="https://colab.research.google.com/assets/colab-badge.svg" alt="Open In Colab"/>'
+KAGGLE_BADGE = '<img src="https://kaggle.com/static/images/open-in-kaggle.svg" alt="Open In Kaggle"/>'
+# A markdown link: [text](target). Relative targets are rewritten for learners (learner_links).
+LINK = re.compile(r'\]\(([^)\s]+)\)')
 
 
 def settings(root):
@@ -40,9 +44,47 @@ def settings(root):
         return tomllib.load(file)['tool']['codelab']
 
 
+def github_url(config, path):
+    """The page of a file of the repository on GitHub."""
+    return f'https://github.com/{config["github_repo"]}/blob/{config["branch"]}/{path}'
+
+
 def colab_url(config, filename):
-    return (f'https://colab.research.google.com/github/{config["github_repo"]}/blob/'
-            f'{config["branch"]}/notebooks/{filename}')
+    return f'https://colab.research.google.com/github/{config["github_repo"]}/blob/{config["branch"]}/notebooks/{filename}'
+
+
+def kaggle_url(config, filename):
+    return f'https://kaggle.com/kernels/welcome?src={github_url(config, "notebooks/" + filename)}'
+
+
+def badges(config, filename):
+    """The Open-in-Colab and Open-in-Kaggle badges of a notebook, side by side."""
+    return (f'<a href="{colab_url(config, filename)}" target="_parent">{BADGE}</a> '
+            f'<a href="{kaggle_url(config, filename)}" target="_parent">{KAGGLE_BADGE}</a>')
+
+
+def learner_links(text, config, root, source_name):
+    """Markdown with its relative links made absolute, for a notebook opened alone in Colab or Kaggle.
+
+    In a source notebook, `[Part 2](02_transfer_learning_playground.ipynb)` names a generated
+    notebook: it becomes its Open-in-Colab link. Any other relative target is a file of the
+    repository, relative to notebooks/source/ (`../../benchmarks/RESULTS.md`): it becomes its
+    page on GitHub. A target that does not exist is an error.
+    """
+    def absolute(match):
+        target = match.group(1)
+        if re.match(r'^[a-z]+:|^#', target):
+            return match.group(0)
+        if '/' not in target and target.endswith(('_playground.ipynb', SOLUTION_SUFFIX)):
+            if not (root / 'notebooks' / SOURCE_FOLDER / re.sub(r'_(playground|solution)\.ipynb$', '.ipynb',
+                                                               target)).exists():
+                raise helper_cells.BuildError(f'{source_name}: the link to {target} names no notebook.')
+            return f']({colab_url(config, target)})'
+        path = (root / 'notebooks' / SOURCE_FOLDER / target).resolve()
+        if not path.exists() or root.resolve() not in path.parents:
+            raise helper_cells.BuildError(f'{source_name}: the link to {target} names no file of the repository.')
+        return f']({github_url(config, path.relative_to(root.resolve()).as_posix())})'
+    return LINK.sub(absolute, text)
 
 
 def base_title(notebook, path):
@@ -54,8 +96,7 @@ def base_title(notebook, path):
 
 
 def header_source(config, title, role, solution_name, playground_name):
-    own = solution_name if role == 'solution' else playground_name
-    badge = f'<a href="{colab_url(config, own)}" target="_parent">{BADGE}</a>'
+    badge = badges(config, solution_name if role == 'solution' else playground_name)
     if role == 'solution':
         note = (f'This is the **solution**. The [playground]({colab_url(config, playground_name)}) '
                 'has the same text, with **WORK REQUIRED** cells for you to fill.')
@@ -101,8 +142,11 @@ def _with_cell_sources(notebook, transform):
     return result
 
 
-def _learner_notebook(expanded, config, title, role, names, transform, path):
+def _learner_notebook(expanded, config, title, role, names, transform, path, root):
     notebook = _with_cell_sources(expanded, transform)
+    for cell in notebook['cells'][1:]:
+        if cell['cell_type'] == 'markdown':
+            _set_source(cell, learner_links(_source(cell), config, root, path.name))
     _set_source(notebook['cells'][0], header_source(config, title, role, *names))
     return formatted(notebook, path)
 
@@ -132,9 +176,9 @@ def build_notebook(source_path, config, root):
         return {
             source_path: formatted(notebook, source_path),
             solution_path: _learner_notebook(expanded, config, title, 'solution', names,
-                                             playground.solution_source, solution_path),
+                                             playground.solution_source, solution_path, root),
             playground_path: _learner_notebook(expanded, config, title, 'playground', names,
-                                               playground.playground_source, playground_path),
+                                               playground.playground_source, playground_path, root),
         }, solution_path.name, title
     except playground.RegionError as error:
         raise helper_cells.BuildError(f'{source_path.name}: {error}') from None
@@ -144,10 +188,8 @@ def readme_table(config, titles):
     rows = ['| Notebook | Playground | Solution |', '|---|---|---|']
     for solution_name, title in titles:
         playground_name = solution_name.replace(SOLUTION_SUFFIX, PLAYGROUND_SUFFIX)
-        rows.append(f'| {title} | <a href="{colab_url(config, playground_name)}">{BADGE}</a> '
-                    f'[{playground_name}](notebooks/{playground_name}) '
-                    f'| <a href="{colab_url(config, solution_name)}">{BADGE}</a> '
-                    f'[{solution_name}](notebooks/{solution_name}) |')
+        rows.append(f'| {title} | {badges(config, playground_name)} [{playground_name}](notebooks/{playground_name}) '
+                    f'| {badges(config, solution_name)} [{solution_name}](notebooks/{solution_name}) |')
     return '\n'.join(rows)
 
 

@@ -287,6 +287,11 @@ def _schedule_problems(schedule, expected, epochs=(0, 1, 2, 5, 10)):
     return []
 
 
+def check_augment(augment):
+    """Checks MNIST's augment(digits, labels) on a batch of 8 digits, in a tf.data pipeline as training uses it."""
+    report('Data augmentation', _augment_problems(augment), 'the digits move, the labels stay.')
+
+
 def _augment_problems(augment):
     if augment is None:
         return ['augment is None: no data augmentation yet. Write augment(digits, labels) with '
@@ -307,7 +312,7 @@ def _augment_problems(augment):
     return []
 
 
-def check_mnist_stage(stage, model, lr_decay=None, augment=None):
+def check_mnist_stage(stage, model, lr_decay=None):
     """Checks the model (and from stage 4 the learning-rate schedule) of an MNIST stage (2 to 8)."""
     layers, decay = MNIST_STAGES[stage]
     problems = _layer_problems(model, layers)
@@ -317,8 +322,6 @@ def check_mnist_stage(stage, model, lr_decay=None, augment=None):
     if decay is not None:
         problems += (['lr_decay is not defined yet.'] if lr_decay is None else
                      _schedule_problems(lr_decay, lambda epoch: 0.01 * decay ** epoch))
-    if stage == 8:
-        problems += _augment_problems(augment)
     schedule = f', learning rate 0.01 × {decay}^epoch' if decay is not None else ''
     report(f'Stage {stage}', problems, f'{len(layers)} layers, {MNIST_PARAMETERS[stage]:,} weights{schedule}.')
 
