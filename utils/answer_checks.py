@@ -15,8 +15,6 @@ import tensorflow as tf
 from utils.data_sources import FLOWER_CLASSES, TARGET_SIZE
 
 FLOWER_IMAGE_SHAPE = (*TARGET_SIZE, 3)
-MNIST_INPUT_SHAPE = (28 * 28,)
-MNIST_CLASSES = list(range(10))
 
 
 def report(topic, problems, success):
