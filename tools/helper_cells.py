@@ -74,20 +74,12 @@ def refresh_cell(source, root):
         if not (root / module).is_file():
             raise BuildError(f'hidden cell refers to {module}, which does not exist.')
         return hidden_cell_source(source.splitlines()[0], module, root)
-    out, skipping = [], False
-    for line in source.splitlines():
+    out = []
+    for line in collapse_cell(source).splitlines():
+        out.append(line)
         match = _FROM_RE.match(line)
         if match:
-            out.append(line)
             out.extend(function_source(match.group(1), match.group(2), root).splitlines())
-            skipping = True
-        elif skipping and line.strip() == _END_SOLUTION:
-            out.append(line)
-            skipping = False
-        elif not skipping:
-            out.append(line)
-    if skipping:
-        raise BuildError(f'"### FROM" region without {_END_SOLUTION}.')
     return '\n'.join(out)
 
 
@@ -109,6 +101,8 @@ def collapse_cell(source):
             skipping = False
         elif not skipping:
             out.append(line)
+    if skipping:
+        raise BuildError(f'"### FROM" region without {_END_SOLUTION}.')
     return '\n'.join(out)
 
 
