@@ -350,17 +350,19 @@ def check_fire_module(fire, squeeze=8, expand=16):
         return
     convolutions = [layer for layer in module.layers if type(layer).__name__ == 'Conv2D']
     problems = []
-    squeezes = [layer for layer in _consumers(module, x) if type(layer).__name__ == 'Conv2D']
+    first_layers = _consumers(module, x)
+    squeezes = [layer for layer in first_layers if type(layer).__name__ == 'Conv2D']
     if len(squeezes) != 1 or squeezes[0].filters != squeeze or squeezes[0].kernel_size != (1, 1):
         problems.append(f'the input should go through one 1×1 convolution with squeeze = {squeeze} filters first; '
-                        f'it goes to {", ".join(describe(layer) for layer in _consumers(module, x))}.')
+                        f'it goes to {", ".join(describe(layer) for layer in first_layers)}.')
     expands = sorted((layer.kernel_size[0], layer.filters) for layer in convolutions if layer not in squeezes)
     if expands != [(1, expand // 2), (3, expand // 2)]:
         problems.append(f'after the squeeze, a 1×1 and a 3×3 convolution of expand // 2 = {expand // 2} filters '
                         'each, side by side; found ' + (', '.join(f'{size}×{size} with {filters}'
                                                                   for size, filters in expands) or 'none') + '.')
-    if _convolutions_without_batch_norm(module):
-        problems.append(f'{len(_convolutions_without_batch_norm(module))} of the {len(convolutions)} convolutions '
+    unnormalised = _convolutions_without_batch_norm(module)
+    if unnormalised:
+        problems.append(f'{len(unnormalised)} of the {len(convolutions)} convolutions '
                         'are not followed by layers.BatchNormalization(momentum=0.9).')
     last = module.layers[-1]
     if type(last).__name__ != 'Concatenate' or module.outputs[0].shape[-1] != expand:
@@ -385,8 +387,9 @@ def check_squeezenet(model):
         problems.append(f'{poolings} max-pooling layer(s): use 2 to 5, so that the later modules see smaller images.')
     if _count(model, 'GlobalAveragePooling2D') != 1:
         problems.append('end with GlobalAveragePooling2D, then the Dense softmax layer.')
-    if _convolutions_without_batch_norm(model):
-        problems.append(f'{len(_convolutions_without_batch_norm(model))} convolutions are not followed by '
+    unnormalised = _convolutions_without_batch_norm(model)
+    if unnormalised:
+        problems.append(f'{len(unnormalised)} convolutions are not followed by '
                         'BatchNormalization(momentum=0.9): the first convolution needs one too.')
     report('Squeezenet', problems, f'{fire_modules} fire modules, {poolings} max-poolings, '
                   f'{model.count_params():,} weights.')
