@@ -70,9 +70,9 @@ EXERCISES = [(path, start, check) for path in SOURCES for start, check in exerci
 
 def test_every_work_required_cell_is_followed_by_its_check_before_training():
     for path in SOURCES:
-        cells = _code_cells(path)
-        starts = [start for start, _ in exercises(path)]
-        for start, check in exercises(path):
+        cells, pairs = _code_cells(path), exercises(path)
+        starts = [start for start, _ in pairs]
+        for start, check in pairs:
             assert check is not None, f'{path.name}: no check after code cell {start}'
             between = cells[start + 1:check]
             assert not any('.fit(' in source for source in between), f'{path.name}: training before the check'
