@@ -77,6 +77,7 @@ METRICS = {
         'epochs': 'len(history.epoch)',
         'final val accuracy %': "round(100 * history.history['val_accuracy'][-1], 1)",
         'best val accuracy %': "round(100 * max(history.history['val_accuracy']), 1)",
+        'val accuracy % by epoch': "', '.join(f'{100 * a:.1f}' for a in history.history['val_accuracy'])",
         'parameters': 'model.count_params()',
     },
     '04': {
