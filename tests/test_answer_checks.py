@@ -15,6 +15,7 @@ import pathlib
 import re
 
 import keras
+import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -101,6 +102,7 @@ def run_exercise(path, start, check, variant, folder):
             continue
         with contextlib.redirect_stdout(output if index >= start else io.StringIO()):
             exec(compile(variant(cells[index]), f'<{path.name}>', 'exec'), namespace)
+        plt.close('all')  # as Jupyter's inline backend does after each cell
     return output.getvalue()
 
 
