@@ -5,6 +5,8 @@ For each notebook it writes a test copy in a folder of this test run in which
     (tools/notebook_parameters.py), for the names that cell assigns;
   * a cell after them accepts the small MNIST files' md5s (data_fixtures.mnist_file_table);
   * a first and a last cell record and then check warnings (warning_guard);
+and each cell fails if its output shows a TensorFlow or XLA C++ warning
+(native_log), as the learner would see it;
 and the data helpers are pointed (CODELAB_DATA_DIR) at a small data folder: a
 subset of the real data when CODELAB_DATA_DIR is set, else a synthetic one, and
 at an empty cache (CODELAB_CACHE_DIR), so nothing is downloaded. The other
@@ -23,10 +25,10 @@ import tempfile
 import nbformat
 import pytest
 from _pytest.compat import legacy_path
-from nbval.plugin import IPyNbFile
+from nbval.plugin import IPyNbCell, IPyNbFile
 from papermill.iorw import load_notebook_node
 
-from tests import warning_guard
+from tests import native_log, warning_guard
 from tests.data_fixtures import mnist_file_table, small_data_dir
 from tools.notebook_parameters import PARAMETERS_COMMENT, inject_parameters
 
@@ -121,6 +123,17 @@ def pytest_unconfigure(config):
         shutil.rmtree(config._codelab_run_folder, ignore_errors=True)
 
 
+class NativeLogCheckedCell(IPyNbCell):
+    """nbval's cell test, failing also when the cell's output shows a TensorFlow or XLA C++ warning."""
+
+    def runtest(self):
+        super().runtest()
+        lines = native_log.native_log_lines_in_outputs(self.test_outputs or [])
+        if lines:
+            self.raise_cell_error('TensorFlow or XLA logged a warning in the output of this cell:\n'
+                                  + '\n'.join(lines))
+
+
 class LaxNotebook(IPyNbFile):
     """nbval's notebook collector for one backend pass, not comparing outputs (as with --nbval-lax).
 
@@ -141,17 +154,21 @@ class LaxNotebook(IPyNbFile):
     def fspath(self):
         return legacy_path(self.test_copy)
 
+    def collect(self):
+        for cell in super().collect():
+            yield NativeLogCheckedCell.from_parent(self, name=cell.name, cell_num=cell.cell_num, cell=cell.cell,
+                                                   options=cell.options)
+
     def setup(self):
-        saved = {name: os.environ.get(name) for name in self.environment}
-        os.environ.update(self.environment)
+        """Starts the kernel with the pass's environment, as warning_guard.kernel_environment has it."""
+        saved = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(native_log.kernel_environment({**saved, **self.environment}))
         try:
             super().setup()
         finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
+            os.environ.clear()
+            os.environ.update(saved)
 
 
 class NotebookPasses(pytest.File):

@@ -8,7 +8,8 @@ CODELAB_CACHE_DIR unset and an empty KERAS_HOME: the data must be downloaded.
 Downloads come from a server on 127.0.0.1 (CODELAB_DOWNLOAD_MIRROR) that this
 module starts, serving a flower_photos.tgz in the original archive's layout
 and the four MNIST files, made from the run's small test data. The notebooks
-get the same test-size parameters and warning guard as in the nbval tier.
+get the same test-size parameters and warning guard as in the nbval tier, and
+fail on TensorFlow or XLA C++ warnings in their outputs (tests/native_log.py).
 """
 import json
 import os
@@ -25,6 +26,7 @@ from papermill.iorw import load_notebook_node
 
 from tests.data_fixtures import mnist_file_table, write_flowers_archive
 from tests.loopback_server import serve_folder
+from tests.native_log import check_notebook_outputs, kernel_environment
 from tests.notebook_harness import (
     NOTEBOOKS,
     ROOT,
@@ -81,7 +83,7 @@ def download_mirror(request, tmp_path_factory):
 
 def _colab_environment(folder, mirror_url):
     """The kernel's environment: this one without the data, cache and path variables; the mirror set."""
-    environment = {name: value for name, value in os.environ.items()
+    environment = {name: value for name, value in kernel_environment(os.environ).items()
                    if name not in ('CODELAB_DATA_DIR', 'CODELAB_CACHE_DIR', 'PYTHONPATH', 'VIRTUAL_ENV')}
     environment.update(CODELAB_DOWNLOAD_MIRROR=mirror_url, KERAS_HOME=str(folder / 'keras_home'),
                        PYDEVD_DISABLE_FILE_VALIDATION='1')  # ipykernel's debugger notice on stderr
@@ -120,6 +122,7 @@ def run_in_fresh_runtime(name, folder, kernel_path, mirror, monkeypatch, *, kern
         client.execute(env={**_colab_environment(folder, mirror_url), **(environment or {})})
     except CellExecutionError as error:
         pytest.fail(f'{name} failed in a fresh Colab-like runtime:\n{error}', pytrace=False)
+    check_notebook_outputs(notebook)
     return set(mirror_url.requests[requests_before:]), notebook
 
 
