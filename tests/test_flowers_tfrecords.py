@@ -13,6 +13,7 @@ import pytest
 import tensorflow as tf
 
 from tests.data_fixtures import FLOWER_CLASSES, synthetic_flowers
+from tests.native_log import native_log_lines
 from utils import flowers_tfrecords
 from utils.flowers_tfrecords import (
     DamagedTFRecordError,
@@ -387,3 +388,25 @@ def test_two_notebooks_building_at_the_same_time_both_get_the_tfrecords(shared_p
     directory = default_tfrecords_dir()
     assert sorted(path.name for path in directory.parent.iterdir()) == [directory.name, directory.name + '.lock']
     check_tfrecord_files(sorted(str(path) for path in directory.glob('*.tfrec')))
+
+
+FIRST_BATCH_ONLY = '''
+import sys
+sys.path.insert(0, {root!r})
+from utils import flowers_tfrecords
+flowers_tfrecords.SHUFFLE_BUFFER = 2  # far fewer than the photos: one batch reads only part of them
+dataset = flowers_tfrecords.get_training_dataset({files!r}, 2)
+iterator = iter(dataset)
+next(iterator)
+del iterator  # as Keras does on JAX after its first look at a batch
+print('first batch read')
+'''
+
+
+def test_reading_one_training_batch_leaves_no_unfinished_cache(photos, tmp_path):
+    """TensorFlow warns (a C++ log line, in the learner's output) about a cache an iterator left half-filled."""
+    files = convert_photos_to_tfrecords(photos, tmp_path / 'records', shards=4)
+    script = FIRST_BATCH_ONLY.format(root=str(ROOT), files=files)
+    result = subprocess.run([sys.executable, '-c', script], capture_output=True, text=True, timeout=120)
+    assert 'first batch read' in result.stdout, result.stderr
+    assert native_log_lines(result.stderr) == []

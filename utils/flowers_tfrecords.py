@@ -32,6 +32,7 @@ from utils.flower_records import decode_jpeg_and_label, read_tfrecord, to_tfreco
 from utils.strategy import rows_left_out
 
 AUTOTUNE = tf.data.AUTOTUNE
+SHUFFLE_BUFFER = 2048  # training images shuffled at a time: most of the training set
 SHARDS = 16
 SHUFFLE_SEED = 42  # Fixes which photos land in which shard, hence the validation split.
 # Glob patterns of a class folder's photos, in upper or lower case: *.[jJ][pP][gG], *.[jJ][pP][eE][gG].
@@ -335,11 +336,18 @@ def split_by_files(filenames, validation_split):
 
 
 def get_training_dataset(filenames, batch_size, one_hot_labels=False, augment=None):
-    """Shuffled, repeated, batched training batches; `augment(image, label)` if given."""
+    """Shuffled, repeated, batched training batches; `augment(image, label)` if given.
+
+    The decoded photos are cached in memory, and the cache is filled here, by
+    one complete pass: a pass that stops early would fill it only partly, and
+    TensorFlow throws such a part away, with a warning. Keras stops early on
+    the JAX backend: it reads one batch before training a new model.
+    """
     dataset = load_dataset(filenames, one_hot_labels).cache()
+    dataset.reduce(0, lambda count, _: count + 1)
     if augment is not None:
         dataset = dataset.map(augment, num_parallel_calls=AUTOTUNE)
-    return dataset.shuffle(2048).repeat().batch(batch_size, drop_remainder=True).prefetch(AUTOTUNE)
+    return dataset.shuffle(SHUFFLE_BUFFER).repeat().batch(batch_size, drop_remainder=True).prefetch(AUTOTUNE)
 
 
 def get_validation_dataset(filenames, batch_size, one_hot_labels=False):
