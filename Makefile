@@ -5,6 +5,7 @@
 #   make build       regenerate playgrounds, hidden helper cells, README table
 #   make bench NB=03 run a solution notebook at full size, record the figures
 #                    (BACKEND=jax DEVICES=8: on 8 simulated JAX devices, as on an 8-core TPU;
+#                     REPLICAS=8: on TensorFlow as if on 8 replicas, their global batch on one device;
 #                     SET='EPOCHS=3' to change parameters; STOP_AT='Heading' to stop there)
 #   make lint        ruff over the Python code
 
@@ -59,7 +60,7 @@ build: $(INSTALLED)
 
 bench: $(INSTALLED)
 	@test -n "$(NB)" || { echo 'Usage: make bench NB=01 (the notebook number)'; exit 2; }
-	$(BIN)/python tools/bench.py $(NB) $(if $(BACKEND),--backend $(BACKEND)) $(if $(DEVICES),--devices $(DEVICES)) \
+	$(BIN)/python tools/bench.py $(NB) $(if $(BACKEND),--backend $(BACKEND)) $(if $(DEVICES),--devices $(DEVICES)) $(if $(REPLICAS),--replicas $(REPLICAS)) \
 		$(foreach p,$(SET),--set $(p)) $(if $(STOP_AT),--stop-at '$(STOP_AT)') $(if $(RESUMABLE),--resumable)
 
 lint: $(INSTALLED)

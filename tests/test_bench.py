@@ -70,3 +70,28 @@ def test_each_part_of_a_resumable_run_is_recorded(tmp_path):
     segments = bench.record_segment(tmp_path, started + datetime.timedelta(days=1), 300, finished=True)
     assert [(segment['seconds'], segment['finished']) for segment in segments] == [(600.0, False), (300, True)]
     assert bench.read_segments(tmp_path) == segments
+
+
+def test_replicas_make_the_notebook_see_that_many():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('strategy = get_strategy()'),
+        nbformat.v4.new_code_cell('BATCH_SIZE = 16 * strategy.num_replicas_in_sync')])
+    namespace = {'get_strategy': lambda: DefaultStrategy()}
+    for cell in bench.with_replica_count(notebook, 8).cells:
+        run_cell(cell.source, namespace)
+    assert namespace['BATCH_SIZE'] == 128
+    assert namespace['strategy'].scope() == 'the default scope'  # everything else is the wrapped strategy's
+    with pytest.raises(SystemExit, match='strategy = get_strategy()'):
+        bench.with_replica_count(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('a = 1')]), 8)
+
+
+class DefaultStrategy:
+    num_replicas_in_sync = 1
+
+    def scope(self):
+        return 'the default scope'
+
+
+def test_replicas_are_for_tensorflow_only():
+    with pytest.raises(SystemExit, match='--replicas is for the TensorFlow backend'):
+        bench.main(['03', '--backend', 'jax', '--replicas', '8'])

@@ -4,6 +4,7 @@
     python tools/bench.py 04 --backend jax --devices 8 --stop-at 'Depthwise-separable convolutions'
     python tools/bench.py 03 --backend jax --devices 8 --set EPOCHS=3
     python tools/bench.py 04 --backend jax --devices 8 --resumable   (run it again to continue)
+    python tools/bench.py 03 --replicas 8   (TensorFlow, one device, as on 8 replicas)
 
 The notebook runs as a learner would run it (all the data, its own epochs),
 executed by papermill with a last cell added that prints the figures named in
@@ -17,6 +18,10 @@ simulated CPU devices (XLA_FLAGS=--xla_force_host_platform_device_count=N), the
 way the tests simulate an 8-core TPU. --stop-at HEADING runs the notebook up to
 the markdown cell starting with "## HEADING"; figures of the cells left out are
 reported as not run.
+
+--replicas N runs the notebook on TensorFlow as if on N replicas: it sees
+strategy.num_replicas_in_sync == N, so its batch and learning rate are those of
+N cores, computed whole on one device (tools/replica_count.py).
 
 --resumable is for a run longer than one sitting. Every `fit` of the notebook
 backs up its training after each epoch (tools/resumable_fit.py) in a folder of
@@ -74,10 +79,12 @@ METRICS = {
         'ImageNet weights': 'mobilenet.imagenet_weights',
     },
     '03': {
+        'batch size': 'BATCH_SIZE',
         'epochs': 'len(history.epoch)',
         'final val accuracy %': "round(100 * history.history['val_accuracy'][-1], 1)",
         'best val accuracy %': "round(100 * max(history.history['val_accuracy']), 1)",
         'val accuracy % by epoch': "', '.join(f'{100 * a:.1f}' for a in history.history['val_accuracy'])",
+        'training accuracy % by epoch': "', '.join(f'{100 * a:.1f}' for a in history.history['accuracy'])",
         'parameters': 'model.count_params()',
     },
     '04': {
@@ -193,6 +200,17 @@ def with_resumable_training(notebook, folder):
     raise SystemExit('bench: no cell with the line "import keras"; --resumable cannot back up the training.')
 
 
+def with_replica_count(notebook, replicas):
+    """The notebook with a cell, after the one calling get_strategy(), making it report `replicas` replicas."""
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == 'code' and 'strategy = get_strategy()' in cell.source.splitlines():
+            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(
+                f'import sys\nsys.path.insert(0, {str(TOOLS)!r})\nimport replica_count\n'
+                f'strategy = replica_count.AsIfReplicas(strategy, {replicas})'))
+            return notebook
+    raise SystemExit('bench: no cell with the line "strategy = get_strategy()"; --replicas has nothing to change.')
+
+
 def read_segments(folder):
     path = folder / SEGMENTS_FILE
     return json.loads(path.read_text()) if path.exists() else []
@@ -229,9 +247,13 @@ def main(argv=None):
     parser.add_argument('--set', type=parameter_value, action='append', default=[], metavar='NAME=VALUE',
                         help='a parameter of the notebook to change (repeatable)')
     parser.add_argument('--stop-at', metavar='HEADING', help='run the notebook up to this "## " heading')
+    parser.add_argument('--replicas', type=int, metavar='N',
+                        help='on TensorFlow, run as if on N replicas (their global batch, on one device)')
     parser.add_argument('--resumable', action='store_true',
                         help='back up the training after each epoch; the same command continues a stopped run')
     args = parser.parse_args(argv)
+    if args.replicas and (args.backend == 'jax' or args.devices):
+        raise SystemExit('bench: --replicas is for the TensorFlow backend; on JAX, --devices N gives N devices.')
     if args.number not in METRICS:
         raise SystemExit(f'bench: no figures defined for notebook {args.number} in tools/bench.py METRICS.')
     source = solution_notebook(args.number)
@@ -242,10 +264,13 @@ def main(argv=None):
         raise SystemExit(f'bench: {source.name} has no parameter {", ".join(sorted(unknown))}.')
     if args.stop_at:
         notebook = cells_before_heading(notebook, args.stop_at)
+    if args.replicas:
+        notebook = with_replica_count(notebook, args.replicas)
     folder = None
     if args.resumable:
         folder = resumable_folder(args.number, {'backend': args.backend, 'devices': args.devices,
-                                                'parameters': overrides, 'stop_at': args.stop_at})
+                                                'parameters': overrides, 'stop_at': args.stop_at,
+                                                **({'replicas': args.replicas} if args.replicas else {})})
         folder.mkdir(parents=True, exist_ok=True)
         notebook = with_resumable_training(notebook, folder)
         earlier = read_segments(folder)
@@ -279,6 +304,9 @@ def main(argv=None):
     if args.stop_at:
         figures_text += f' (run up to "## {args.stop_at}")'
     figures_text += f'; {setup}'
+    if args.replicas:
+        figures_text += (f', as on {args.replicas} replicas (num_replicas_in_sync = {args.replicas}, each global '
+                         'batch computed whole on one device)')
     if folder:
         started = datetime.datetime.fromisoformat(segments[0]['started'])
         seconds = sum(segment['seconds'] for segment in segments)
