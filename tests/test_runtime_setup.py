@@ -125,3 +125,15 @@ def test_runtime_setup_is_the_first_code_cell(path):
     first = next(''.join(cell['source']) for cell in cells if cell['cell_type'] == 'code')
     assert first.startswith('#@title Runtime setup [RUN ME]\n# Generated from utils/runtime_setup.py')
     assert first.rstrip().endswith('ACCELERATOR, KERAS_BACKEND = set_up_runtime()')
+
+
+def test_running_the_setup_again_says_it_kept_its_own_choice(monkeypatch, capsys):
+    monkeypatch.setattr(runtime_setup, 'check_keras_not_imported_with_another_backend', lambda backend: None)
+    environ = {}
+    assert set_up_runtime(environ, devices(), FakePip()) == ('CPU', 'tensorflow')
+    assert 'Keras backend: tensorflow (a CPU runtime' in capsys.readouterr().out
+    assert set_up_runtime(environ, devices(), FakePip()) == ('CPU', 'tensorflow')
+    assert 'Keras backend: tensorflow (kept: this cell chose it when it first ran).' in capsys.readouterr().out
+    environ['KERAS_BACKEND'] = 'jax'  # the learner's own choice, with %env, before running the cell again
+    assert set_up_runtime(environ, devices(), FakePip()) == ('CPU', 'jax')
+    assert 'Keras backend: jax (KERAS_BACKEND was set).' in capsys.readouterr().out

@@ -22,6 +22,9 @@ TENSORFLOW_FOR_DATA = 'tensorflow-cpu==2.20.0'
 # Installed packages that installing TensorFlow must not change.
 KEEP_AS_INSTALLED = ('numpy', 'jax', 'jaxlib', 'keras', 'ml_dtypes', 'protobuf')
 BACKENDS = ('tensorflow', 'jax')
+# Set beside KERAS_BACKEND when this cell chooses the backend, so that running it again can tell its
+# own choice from one the learner made.
+CHOSEN_BACKEND_VARIABLE = 'CODELAB_CHOSEN_BACKEND'
 RESTART_HINT = 'Restart the runtime (Colab: Runtime > Restart session), then run this cell first.'
 
 # Signs of an accelerator that need no import: TPU VMs expose /dev/accel* (or
@@ -50,6 +53,8 @@ def choose_backend(accelerator, environ=None):
     """(backend, why): KERAS_BACKEND if set, JAX on a TPU, TensorFlow otherwise."""
     environ = os.environ if environ is None else environ
     requested = environ.get('KERAS_BACKEND', '').strip().lower()
+    if requested and requested == environ.get(CHOSEN_BACKEND_VARIABLE):
+        return requested, 'kept: this cell chose it when it first ran'
     if requested:
         if requested not in BACKENDS:
             raise ValueError(f'KERAS_BACKEND={requested!r}: this course runs on {" or ".join(BACKENDS)}. '
@@ -115,6 +120,8 @@ def set_up_runtime(environ=None, find=glob.glob, run=subprocess.run):
     accelerator, evidence = detect_accelerator(environ, find)
     backend, why = choose_backend(accelerator, environ)
     check_keras_not_imported_with_another_backend(backend)
+    if 'KERAS_BACKEND' not in environ:
+        environ[CHOSEN_BACKEND_VARIABLE] = backend
     environ['KERAS_BACKEND'] = backend
     print(f'Runtime: {accelerator} ({evidence}).')
     print(f'Keras backend: {backend} ({why}).')

@@ -8,6 +8,11 @@ CPU_DEMONSTRATION_EPOCHS = 2
 CPU_DEMONSTRATION_STEPS = 5
 
 
+def count_of(count, noun):
+    """'1 step', '5 steps': a count and its noun, singular or plural (nouns taking an s)."""
+    return f'{count} {noun}' + ('' if count == 1 else 's')
+
+
 def duration(seconds):
     """'45 s', '12 min' or '3.5 h'."""
     if seconds < 90:
@@ -31,7 +36,8 @@ class RemainingTime(keras.callbacks.Callback):
         remaining = self.params['epochs'] - epoch - 1
         if epoch == self._first_epoch and remaining > 0:
             seconds = time.perf_counter() - self._started
-            print(f'The first epoch took {duration(seconds)}: the {remaining} others should take about '
+            others = 'the other one' if remaining == 1 else f'the {remaining} others'
+            print(f'The first epoch took {duration(seconds)}: {others} should take about '
                   f'{duration(seconds * remaining)} (a little less, as the first one also compiles the model).')
 
 
@@ -40,8 +46,9 @@ def fine_tuning_length(accelerator, epochs, steps, full_on_cpu):
     if accelerator != 'CPU' or full_on_cpu:
         return epochs, steps
     short_epochs, short_steps = min(epochs, CPU_DEMONSTRATION_EPOCHS), min(steps, CPU_DEMONSTRATION_STEPS)
-    print(f'No GPU or TPU here: on a CPU, {epochs} epochs of {steps} steps would take many hours. This is a '
-          f'demonstration instead, {short_epochs} epoch(s) of {short_steps} steps: it shows the training work, not '
+    print(f'No GPU or TPU here: on a CPU, {count_of(epochs, "epoch")} of {count_of(steps, "step")} would take '
+          f'many hours. This is a demonstration instead, {count_of(short_epochs, "epoch")} of '
+          f'{count_of(short_steps, "step")}: it shows the training work, not '
           'what it can reach. For the real thing, choose a GPU or TPU runtime (Runtime > Change runtime type) '
           'and run the notebook again, or set FULL_FINE_TUNING_ON_CPU = True.')
     return short_epochs, short_steps
