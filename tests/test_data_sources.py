@@ -506,8 +506,9 @@ def test_mnist_download_with_a_wrong_md5_is_an_error(served_mnist, isolated_data
     with pytest.raises(DataNotFoundError) as error:
         find_mnist_files()
     cached = isolated_data / 'cache' / 'mnist' / damaged.name
-    assert (f'downloading {url}mnist/{damaged.name}: the file arrived damaged (md5 {_md5(damaged)}, expected '
-            f'{data_sources.MNIST_FILES["test_images"][1]}); {cached} is deleted') in str(error.value)
+    assert (f'downloading {url}mnist/{damaged.name}: the file that arrived is not the original (md5 '
+            f'{_md5(damaged)}, expected {data_sources.MNIST_FILES["test_images"][1]}): the download was cut short, '
+            f'or the server sent another file; {cached} is deleted') in str(error.value)
     assert not cached.exists()
 
 

@@ -259,10 +259,11 @@ def _acquire_lock(lock_path, path, what):
             pass
         else:
             if _same_file(lock_path, lock_file):
-                lock_file.seek(0)
-                lock_file.truncate()
-                lock_file.write(json.dumps(_this_holder(what)))
-                lock_file.flush()
+                with contextlib.suppress(OSError):  # Naming the holder helps; a full disk must not stop the work.
+                    lock_file.seek(0)
+                    lock_file.truncate()
+                    lock_file.write(json.dumps(_this_holder(what)))
+                    lock_file.flush()
                 return lock_file
             lock_file.close()  # Another process replaced the lock file meanwhile: lock the new one.
             continue
@@ -345,11 +346,12 @@ def _download_url(public_url, mirror_path):
         return public_url
     parts = urllib.parse.urlsplit(mirror)
     if parts.scheme not in ('http', 'https') or not parts.netloc:
+        example = 'http://' + mirror.strip().lstrip('/') if ':/' not in mirror else 'http://HOST:PORT/'
         raise _DownloadFailed(
             f'{DOWNLOAD_MIRROR_VARIABLE}={mirror!r}: nothing was downloaded, because this is not a URL '
             '(it must begin with http:// or https://)',
             f'set {DOWNLOAD_MIRROR_VARIABLE} to the mirror\'s base URL, for example '
-            f"os.environ[{DOWNLOAD_MIRROR_VARIABLE!r}] = 'http://{mirror.split('://')[-1].lstrip('/')}', or unset it "
+            f'os.environ[{DOWNLOAD_MIRROR_VARIABLE!r}] = {example!r}, or unset it '
             f'(os.environ.pop({DOWNLOAD_MIRROR_VARIABLE!r})) to download from the public URLs, then run this cell again.')
     return f'{mirror.rstrip("/")}/{mirror_path}'
 
@@ -379,6 +381,15 @@ def _http_error(error):
     """The urllib HTTPError that error was raised from or while handling, or None."""
     while error is not None:
         if isinstance(error, urllib.error.HTTPError):
+            return error
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _cut_short(error):
+    """The urllib ContentTooShortError that error was raised from or while handling, or None."""
+    while error is not None:
+        if isinstance(error, urllib.error.ContentTooShortError):
             return error
         error = error.__cause__ or error.__context__
     return None
@@ -427,17 +438,22 @@ def _download_into(folder, url):
         if is_disk_full(error):
             reason = disk_full_problem(folder, _remote_size(url))
             fix = disk_full_fix(folder)
+        elif _cut_short(error):
+            reason = f'the download was cut short ({_cut_short(error).reason})'
+            fix = 'run this cell again (if it happens again, the connection or the server is unreliable).'
         elif _timed_out(error):
-            reason = f'the server did not answer within {DOWNLOAD_TIMEOUT_SECONDS} seconds'
+            reason = (f'the server did not answer within {DOWNLOAD_TIMEOUT_SECONDS} seconds (no data arrived for '
+                      'that long)')
             fix = 'check the internet connection, then run this cell again.' + _mirror_hint()
         elif http_error is not None:
             reason = f'the server answered HTTP {http_error.code} ({http_error.reason})'
-            if http_error.code == 404 or os.environ.get(DOWNLOAD_MIRROR_VARIABLE):
-                fix = (f'the file is not at {url}.' + _mirror_hint() if os.environ.get(DOWNLOAD_MIRROR_VARIABLE)
-                       else f'the file is not at {url} any more: set {DATA_DIR_VARIABLE} to a folder holding '
-                            'a copy of the data, or download it from where it has moved.')
+            if http_error.code not in (404, 410):
+                fix = 'the server has a problem or refuses the download: run this cell again later.' + _mirror_hint()
+            elif os.environ.get(DOWNLOAD_MIRROR_VARIABLE):
+                fix = f'the file is not at {url}.' + _mirror_hint()
             else:
-                fix = 'the server has a problem or refuses the download: run this cell again later.'
+                fix = (f'the file is not at {url} any more: set {DATA_DIR_VARIABLE} to a folder holding a copy of '
+                       'the data, or download it from where it has moved.')
         else:
             reason = f'{type(error).__name__}: {error}'
             fix = 'check the internet connection, then run this cell again.' + _mirror_hint()
@@ -457,6 +473,18 @@ def _web_page_instead(path):
     head = head.lstrip(b'\xef\xbb\xbf \t\r\n').lower()
     return head.startswith((b'<!doctype html', b'<html', b'<head', b'<body', b'<!--', b'<?xml')) \
         or b'<html' in head[:1024]
+
+
+def _not_gzip_failure(url, path):
+    """The _DownloadFailed for a file that is not gzipped at all (path, which is deleted), or None if it is."""
+    with open(path, 'rb') as file:
+        head = file.read(40)
+    if head[:2] == b'\x1f\x8b':
+        return None
+    path.unlink()
+    return _DownloadFailed(
+        f'downloading {url}: what arrived is not a gzip file (it begins with {head!r}); {path} is deleted',
+        'check that the address gives the file in a browser, then run this cell again.' + _mirror_hint())
 
 
 def _web_page_failure(url, path):
@@ -594,6 +622,8 @@ def _download_flowers(cache, url):
         except _DamagedArchive as damage:
             if _web_page_instead(archive):
                 raise _web_page_failure(url, archive) from None
+            if (failure := _not_gzip_failure(url, archive)) is not None:
+                raise failure from None
             problem = f'{archive} is damaged or incomplete ({damage})'
         archive.unlink()
         if attempt == 1:
@@ -622,6 +652,9 @@ def _unpack_flowers(archive, cache):
     try:
         staging = pathlib.Path(tempfile.mkdtemp(prefix=UNPACKING_PREFIX, dir=cache))
     except OSError as error:
+        if is_disk_full(error):
+            raise _DownloadFailed(f'unpacking {archive}: {disk_full_problem(cache, _unpacked_size(archive))}',
+                                  disk_full_fix(cache)) from error
         raise _DownloadFailed(f'unpacking {archive}: {error}', _unwritable_fix(cache)) from error
     try:
         try:
@@ -738,8 +771,12 @@ def _download_mnist_file(cache, name, md5):
     if actual != md5:
         if _web_page_instead(path):
             raise _web_page_failure(url, path)
+        if (failure := _not_gzip_failure(url, path)) is not None:
+            raise failure
         path.unlink()
-        raise _DownloadFailed(f'downloading {url}: the file arrived damaged (md5 {actual}, expected {md5}); '
+        raise _DownloadFailed(f'downloading {url}: the file that arrived is not the original (md5 {actual}, '
+                              f'expected {md5}): the download was cut short, or the server sent another file; '
                               f'{path} is deleted',
-                              'run this cell again later (the download may have been cut short).')
+                              'run this cell again later (if it happens again, the server does not have the '
+                              'original file).' + _mirror_hint())
     return path

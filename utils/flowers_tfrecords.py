@@ -150,6 +150,10 @@ def photo_patterns(photos_dir):
 def photo_files(photos_dir):
     """The sorted paths of the photos of the 5 classes: what photo_patterns(photos_dir) matches."""
     listing, _ = _list_photos(photos_dir)
+    return _listed_paths(photos_dir, listing)
+
+
+def _listed_paths(photos_dir, listing):
     return [str(pathlib.Path(photos_dir) / name / photo) for name, photos in listing.items() for photo in photos]
 
 
@@ -157,20 +161,23 @@ def flowers_photos_dataset(photos_dir):
     """Lists the photos of the 5 classes in a fixed shuffled order, the same at every iteration."""
     listing, not_utf8 = _list_photos(photos_dir)
     _report_skipped_entries(photos_dir, not_utf8)
-    files = [str(pathlib.Path(photos_dir) / name / photo) for name, photos in listing.items() for photo in photos]
+    files = _listed_paths(photos_dir, listing)
     return tf.data.Dataset.from_tensor_slices(files).shuffle(len(files), seed=SHUFFLE_SEED,
                                                              reshuffle_each_iteration=False)
 
 
 def _photo_entry(path):
-    """[class/name, bytes, modification time in ns] of a photo; size and time None if it cannot be read."""
+    """[class/name, bytes, modification time in ns, permissions] of a photo; None for each if it has none.
+
+    The permissions are there so that a photo made readable again counts as changed.
+    """
     path = pathlib.Path(path)
     try:
         stat = path.stat()
-        size, modified = stat.st_size, stat.st_mtime_ns
-    except OSError:
-        size = modified = None
-    return [f'{path.parent.name}/{path.name}', size, modified]
+        details = [stat.st_size, stat.st_mtime_ns, stat.st_mode]
+    except OSError:  # A broken link, say: the build names it as a photo that cannot be read.
+        details = [None, None, None]
+    return [f'{path.parent.name}/{path.name}', *details]
 
 
 def write_tfrecords(dataset, directory, shards=SHARDS, *, filenames):
@@ -257,9 +264,17 @@ def _remove_leftovers(directory):
     """
     for leftover in [*directory.parent.glob(directory.name + '.partial-*'),
                      directory.with_name(directory.name + '.old')]:
-        if leftover.exists():
+        if leftover.exists() or leftover.is_symlink():
             print(f'Removing {leftover}, left behind by an interrupted run.')
-            shutil.rmtree(leftover)
+            _remove(leftover)
+
+
+def _remove(path):
+    """Deletes a folder with its contents, or a file or link."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _sha256(path):
@@ -320,10 +335,10 @@ def _write_manifest(folder, shards, photos, skipped):
 def _replace_folder(new, old):
     """Moves folder `new` to `old`, removing what `old` held before."""
     trash = old.with_name(old.name + '.old')
-    if old.exists():
+    if old.exists() or old.is_symlink():
         os.replace(old, trash)
     os.replace(new, old)
-    shutil.rmtree(trash, ignore_errors=True)
+    _remove(trash)
 
 
 def convert_photos_to_tfrecords(photos_dir, directory, shards=SHARDS):
@@ -366,8 +381,8 @@ def check_tfrecord_files(files):
                                        pathlib.Path(name).parent)
 
 
-def _manifest_problem(directory):
-    """Why the TFRecord folder does not match its manifest, in words; None if it does.
+def _checked_manifest(directory):
+    """(manifest, None) if the TFRecord folder matches its manifest; (None, why not, in words) if it does not.
 
     Checks the manifest's digest, then each shard's name, size and sha256: a
     shard missing, cut off, damaged, swapped or added, or a manifest edited by
@@ -375,47 +390,51 @@ def _manifest_problem(directory):
     """
     manifest_path = directory / MANIFEST_NAME
     if not directory.is_dir():
-        return f'No TFRecords in {directory}'
+        return None, f'No TFRecords in {directory}'
     try:
         manifest = json.loads(manifest_path.read_text())
         version, image_size = manifest['format_version'], manifest['image_size']
     except FileNotFoundError:
-        return f'{manifest_path} is missing: the folder was written by an older version of this code, or is incomplete'
+        return None, (f'{manifest_path} is missing: the folder was written by an older version of this code, '
+                      'or is incomplete')
     except (OSError, ValueError, KeyError, TypeError) as error:
-        return f'{manifest_path} cannot be read ({type(error).__name__}: {error})'
+        return None, f'{manifest_path} cannot be read ({type(error).__name__}: {error})'
     if version != FORMAT_VERSION:
-        return f'{manifest_path} is for format version {version}, this code uses version {FORMAT_VERSION}'
+        return None, f'{manifest_path} is for format version {version}, this code uses version {FORMAT_VERSION}'
     if image_size != TARGET_SIZE:
-        return f'{manifest_path} is for images of {image_size} pixels, this code uses {TARGET_SIZE}'
+        return None, f'{manifest_path} is for images of {image_size} pixels, this code uses {TARGET_SIZE}'
     if manifest.get('digest') != _manifest_digest(manifest):
-        return f'{manifest_path} was changed after it was written: its digest does not match its contents'
-    listed = {shard['file']: shard for shard in manifest['shards']}
-    for shard in manifest['shards']:
-        path = directory / shard['file']
+        return None, f'{manifest_path} was changed after it was written: its digest does not match its contents'
+    try:
+        shards = [(directory / shard['file'], shard['bytes'], shard['sha256']) for shard in manifest['shards']]
+        manifest['photos'] = {entry[0]: list(entry[1:]) for entry in manifest['photos']}
+    except (KeyError, TypeError, IndexError) as error:
+        return None, f'{manifest_path} cannot be read ({type(error).__name__}: {error})'
+    for path, size, sha256 in shards:
         if not path.is_file():
-            return f'{path} is missing'
-        if path.stat().st_size != shard['bytes']:
-            return f'{path} has {path.stat().st_size} bytes, the manifest says {shard["bytes"]}: the file was cut off'
-        if _sha256(path) != shard['sha256']:
+            return None, f'{path} is missing'
+        if path.stat().st_size != size:
+            return None, f'{path} has {path.stat().st_size} bytes, the manifest says {size}: the file was cut off'
+        if _sha256(path) != sha256:
             try:
                 check_tfrecord_files([str(path)])
             except DamagedTFRecordError as error:
-                return error.problem
-            return (f'{path} is not the file that was written there: its sha256 differs from the one in '
-                    f'{manifest_path} (it was replaced by another)')
+                return None, error.problem
+            return None, (f'{path} is not the file that was written there: its sha256 differs from the one in '
+                          f'{manifest_path} (it was replaced by another)')
     for path in sorted(directory.glob('*.tfrec')):
-        if path.name not in listed:
-            return f'{path} is not listed in {manifest_path}'
-    return None
+        if path not in [shard_path for shard_path, _, _ in shards]:
+            return None, f'{path} is not listed in {manifest_path}'
+    manifest['shard_paths'] = sorted(str(path) for path, _, _ in shards)
+    return manifest, None
 
 
-def _photos_problem(manifest, photos_dir):
-    """How the photos in photos_dir differ from those the manifest was built from, in words; None if they don't."""
+def _photos_problem(built, photos_dir):
+    """How the photos in photos_dir differ from `built` ({class/name: details}), in words; None if they don't."""
     try:
         current = {entry[0]: entry[1:] for entry in map(_photo_entry, photo_files(photos_dir))}
     except FileNotFoundError as error:
         return f'the photos in {photos_dir} are unusable: {error}'
-    built = {entry[0]: entry[1:] for entry in manifest['photos']}
     added = sorted(set(current) - set(built))
     removed = sorted(set(built) - set(current))
     changed = sorted(name for name in set(current) & set(built) if current[name] != built[name])
@@ -427,12 +446,13 @@ def _photos_problem(manifest, photos_dir):
     return f'The photos in {photos_dir} are not those the TFRecords were built from: {", ".join(counts)}'
 
 
-def _tfrecords_problem(directory, photos_dir):
-    """Why the TFRecords in directory cannot be used with the photos in photos_dir (None: no photos on disk)."""
-    problem = _manifest_problem(directory)
+def _usable_shards(directory, photos_dir):
+    """(sorted shard paths, None) if the TFRecords in directory are usable with the photos in photos_dir
+    (None: no photos on disk); (None, why not) otherwise."""
+    manifest, problem = _checked_manifest(directory)
     if problem is None and photos_dir is not None:
-        problem = _photos_problem(json.loads((directory / MANIFEST_NAME).read_text()), photos_dir)
-    return problem
+        problem = _photos_problem(manifest['photos'], photos_dir)
+    return (None, problem) if problem else (manifest['shard_paths'], None)
 
 
 def flowers_tfrecord_files():
@@ -450,12 +470,12 @@ def flowers_tfrecord_files():
     """
     directory = default_tfrecords_dir()
     photos_dir = local_flowers_photos()
-    problem = _tfrecords_problem(directory, photos_dir)
+    files, problem = _usable_shards(directory, photos_dir)
     if problem is None:
         if photos_dir is None:
-            print(f'Using the TFRecords in {directory} as they are: the photos they were built from are no '
-                  'longer on this machine.')
-        return _listed_shards(directory)
+            print(f'Using the TFRecords in {directory} as they are: no usable folder of photos is on this '
+                  'machine to check them against.')
+        return files
     try:
         directory.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=directory.parent):
@@ -465,17 +485,11 @@ def flowers_tfrecord_files():
                                      'but they cannot be written') from None
     with cache_lock(directory, 'building the TFRecords'):
         photos_dir = find_flowers_photos()
-        problem = _tfrecords_problem(directory, photos_dir)  # Another notebook may have built them meanwhile.
+        files, problem = _usable_shards(directory, photos_dir)  # Another notebook may have built them meanwhile.
         if problem is None:
-            return _listed_shards(directory)
+            return files
         print(f'{problem}.\nBuilding the TFRecords from the photos (Part 1).')
         return convert_photos_to_tfrecords(photos_dir, directory)
-
-
-def _listed_shards(directory):
-    """The sorted paths of the shards that the manifest in directory lists."""
-    manifest = json.loads((directory / MANIFEST_NAME).read_text())
-    return sorted(str(directory / shard['file']) for shard in manifest['shards'])
 
 
 def load_dataset(filenames, one_hot_labels=False):
