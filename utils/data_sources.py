@@ -276,8 +276,10 @@ def _acquire_lock(lock_path, path, what):
             if suspect is not None and suspect[0] == identity and now - suspect[1] >= 1:
                 print(f'The lock file {lock_path} is held, but names process {holder["pid"]} on this machine, '
                       'which has ended: taking the lock over.', flush=True)
-                with contextlib.suppress(OSError):
-                    if os.stat(lock_path).st_ino == identity[0]:
+                with contextlib.suppress(OSError), open(lock_path) as current:
+                    # Still that file, still naming the ended process: not one that another waiter took over.
+                    if (os.fstat(current.fileno()).st_ino, json.dumps(_read_holder(current), sort_keys=True)) \
+                            == identity:
                         os.unlink(lock_path)
                 lock_file.close()
                 suspect = None
