@@ -484,7 +484,7 @@ def flowers_tfrecord_files():
         raise unwritable_cache_error(directory.parent, error, f'{problem}. The TFRecords must be built again, '
                                      'but they cannot be written') from None
     with cache_lock(directory, 'building the TFRecords'):
-        photos_dir = find_flowers_photos()
+        photos_dir = photos_dir if photos_dir is not None else find_flowers_photos()
         files, problem = _usable_shards(directory, photos_dir)  # Another notebook may have built them meanwhile.
         if problem is None:
             return files
