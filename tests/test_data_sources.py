@@ -608,7 +608,8 @@ def test_an_unusable_data_dir_is_said_before_downloading(mirror, flowers_tgz, is
 
 
 HOLD_LOCK = '''
-import json, os, signal, sys, time
+import json, os, signal, sys, time, types
+sys.modules['keras'] = types.SimpleNamespace()  # Not needed to hold a lock, and slow to import.
 from utils.data_sources import cache_lock
 path, holder = sys.argv[1], sys.argv[2]
 with cache_lock(path, 'testing the lock'):

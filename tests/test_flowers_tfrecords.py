@@ -577,3 +577,16 @@ def test_a_full_disk_is_named_with_the_space_needed_and_free(shared_photos):
         assert re.search(r'\d+\.\d MB needed, 0\.\d MB free', message), message
         assert 'To fix it: free some space on that disk' in message and 'CODELAB_CACHE_DIR' in message
         assert sorted(path.name for path in cache.iterdir()) == ['flowers-tfrecords-jpeg-192x192.lock']
+
+
+def test_a_disk_that_fills_up_while_writing_leaves_nothing_half_written(shared_photos, monkeypatch):
+    """The free space looked enough (another program wrote meanwhile, say): the write itself fails."""
+    from tests.mounts import small_tmpfs
+    cache = shared_photos / 'cache'
+    monkeypatch.setattr(flowers_tfrecords, 'free_bytes', lambda folder: 1 << 40)
+    with small_tmpfs(cache, 64 * 1024):
+        with pytest.raises(OSError) as error:
+            flowers_tfrecord_files()
+        assert f'no space is left on the disk of {cache}: ' in str(error.value)
+        assert '(nothing was written)' in str(error.value)
+        assert sorted(path.name for path in cache.iterdir()) == ['flowers-tfrecords-jpeg-192x192.lock']
