@@ -560,7 +560,8 @@ def test_a_web_page_instead_of_an_mnist_file_is_named(served_mnist, isolated_dat
     (served / MNIST_NAMES['train_images']).write_bytes(_html_page(gzipped=False))
     with pytest.raises(DataNotFoundError) as error:
         find_mnist_files()
-    assert f'downloading {url}mnist/{MNIST_NAMES["train_images"]}: the server answered with a web page' in str(error.value)
+    name = MNIST_NAMES['train_images']
+    assert f'downloading {url}mnist/{name}: the server answered with a web page' in str(error.value)
 
 
 def test_a_full_disk_while_downloading_is_named_with_the_space_needed_and_free(mirror, flowers_tgz, isolated_data):

@@ -286,7 +286,7 @@ def test_an_unusable_folder_is_rebuilt_saying_why(shared_photos, builds, capsys,
     assert [(shard['file'], shard['records'], shard['bytes']) for shard in manifest['shards']] == [
         (os.path.basename(name), count_records([name]), os.path.getsize(name)) for name in files]
     photo = shared_photos / 'shared' / 'flowers' / 'flower_photos' / 'roses' / 'roses_001.jpg'
-    assert ['roses/roses_001.jpg', photo.stat().st_size, photo.stat().st_mtime_ns, photo.stat().st_mode] \
+    assert ['roses/roses_001.jpg', photo.stat().st_size, photo.stat().st_mtime_ns, photo.stat().st_ctime_ns] \
         in manifest['photos']
 
 

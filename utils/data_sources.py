@@ -190,7 +190,7 @@ def _pid_namespace():
 
 def _this_holder(what):
     return {'pid': os.getpid(), 'host': socket.gethostname(), 'pid_namespace': _pid_namespace(),
-            'since': datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M:%S UTC'),
+            'since': datetime.datetime.now(datetime.UTC).strftime('%Y-%m-%d %H:%M:%S UTC'),
             'doing': what}
 
 
@@ -354,7 +354,8 @@ def _download_url(public_url, mirror_path):
             '(it must begin with http:// or https://)',
             f'set {DOWNLOAD_MIRROR_VARIABLE} to the mirror\'s base URL, for example '
             f'os.environ[{DOWNLOAD_MIRROR_VARIABLE!r}] = {example!r}, or unset it '
-            f'(os.environ.pop({DOWNLOAD_MIRROR_VARIABLE!r})) to download from the public URLs, then run this cell again.')
+            f'(os.environ.pop({DOWNLOAD_MIRROR_VARIABLE!r})) to download from the public URLs, then run this '
+            'cell again.')
     return f'{mirror.rstrip("/")}/{mirror_path}'
 
 

@@ -9,9 +9,9 @@ A TFRecord file is a sequence of serialized tf.train.Example records; each one
 here holds a 192x192 JPEG and its label, so that a training run reads a few
 large files instead of thousands of small ones. Beside the shards, a manifest
 (manifest.json) lists what was written (each shard's size and sha256) and what
-from (each photo's name, size and modification time), so that a folder left
-incomplete, damaged, edited, by older code, or built from other photos than
-those there now is noticed and rebuilt.
+from (each photo's name, size, modification and change times), so that a
+folder left incomplete, damaged, edited, by older code, or built from other
+photos than those there now is noticed and rebuilt.
 """
 import errno
 import hashlib
@@ -167,14 +167,16 @@ def flowers_photos_dataset(photos_dir):
 
 
 def _photo_entry(path):
-    """[class/name, bytes, modification time in ns, permissions] of a photo; None for each if it has none.
+    """[class/name, bytes, modification time, change time (both in ns)] of a photo; None for each if it has none.
 
-    The permissions are there so that a photo made readable again counts as changed.
+    The change time, which nobody can set, changes whenever the file is written,
+    replaced or given other permissions: a photo overwritten with the same size
+    and modification time, or made readable again, counts as changed.
     """
     path = pathlib.Path(path)
     try:
         stat = path.stat()
-        details = [stat.st_size, stat.st_mtime_ns, stat.st_mode]
+        details = [stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns]
     except OSError:  # A broken link, say: the build names it as a photo that cannot be read.
         details = [None, None, None]
     return [f'{path.parent.name}/{path.name}', *details]
@@ -189,9 +191,9 @@ def write_tfrecords(dataset, directory, shards=SHARDS, *, filenames):
     (fewer if there are fewer records) named flowers{NN}-{count}.tfrec. Fewer
     than MIN_RECORDS records is an error naming the photos' folder. manifest.json
     lists each shard with its records, size and sha256, and each photo (name,
-    size, modification time), with those skipped. The files are written into a
-    staging folder beside `directory`, which replaces `directory` only when
-    every shard is complete: an interrupted run leaves no partial shard behind,
+    size, modification and change times), with those skipped. The files are
+    written into a staging folder beside `directory`, which replaces
+    `directory` only when every shard is complete: an interrupted run leaves no partial shard behind,
     and the next run removes its staging folder. A lock file beside `directory`
     makes another notebook writing there wait its turn. A full disk is a
     DiskFullError saying how much space is needed and free. Returns the sorted
@@ -375,7 +377,8 @@ def check_tfrecord_files(files):
         try:
             found = sum(len(batch) for batch in tf.data.TFRecordDataset(name).batch(256))
         except tf.errors.OpError as error:
-            raise DamagedTFRecordError(f'{name} is damaged: {tf_error_text(error)}', pathlib.Path(name).parent) from None
+            raise DamagedTFRecordError(f'{name} is damaged: {tf_error_text(error)}',
+                                       pathlib.Path(name).parent) from None
         if found != expected:
             raise DamagedTFRecordError(f'{name} holds {found} records, its name says {expected}',
                                        pathlib.Path(name).parent)
@@ -459,8 +462,8 @@ def flowers_tfrecord_files():
     """Returns the sorted paths of the flowers TFRecord shards.
 
     Checks the folder against its manifest (each shard's sha256) and the
-    manifest against the photos on disk (their names, sizes and modification
-    times). If something is missing, damaged, from older code or from other
+    manifest against the photos on disk (their names, sizes, modification and
+    change times). If something is missing, damaged, from older code or from other
     photos, says what, and builds the shards from the photos with Part 1's
     pipeline. Valid TFRecords are read without writing anything (a read-only
     cache will do); a build needs the cache to be writable (else
