@@ -590,3 +590,10 @@ def test_a_disk_that_fills_up_while_writing_leaves_nothing_half_written(shared_p
         assert f'no space is left on the disk of {cache}: ' in str(error.value)
         assert '(nothing was written)' in str(error.value)
         assert sorted(path.name for path in cache.iterdir()) == ['flowers-tfrecords-jpeg-192x192.lock']
+
+
+@pytest.mark.parametrize('shards', [0, 2.5])
+def test_a_number_of_shards_that_is_not_a_whole_number_of_1_or_more_is_named(photos, tmp_path, shards):
+    with pytest.raises(ValueError, match=re.escape(f'shards={shards}: the records need at least 1 file')):
+        convert_photos_to_tfrecords(photos, tmp_path / 'records', shards=shards)
+    assert not (tmp_path / 'records').exists()

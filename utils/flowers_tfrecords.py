@@ -16,6 +16,7 @@ photos than those there now is noticed and rebuilt.
 import errno
 import hashlib
 import json
+import numbers
 import os
 import pathlib
 import re
@@ -200,6 +201,9 @@ def write_tfrecords(dataset, directory, shards=SHARDS, *, filenames):
     list of shard paths.
     """
     directory = pathlib.Path(directory)
+    if not isinstance(shards, numbers.Integral) or shards < 1:
+        raise ValueError(f'shards={shards!r}: the records need at least 1 file. Set SHARDS to a whole number, '
+                         '1 or more, then run this cell again.')
     names = [name.decode() for name in filenames.as_numpy_iterator()]
     photos = sorted(_photo_entry(name) for name in names)  # Before reading them: a later change is noticed.
     photos_dir = pathlib.Path(names[0]).parent.parent if names else directory
