@@ -695,3 +695,21 @@ def test_a_lock_held_on_another_host_is_waited_for_then_given_up(tmp_path, monke
         process.wait()
     assert isinstance(error, TimeoutError), error
     assert 'held by process 1 on the host another-host, since 2026-12-01 10:00:00 UTC' in str(error)
+
+
+def test_a_lock_file_that_names_no_holder_is_traced_to_its_process(tmp_path, monkeypatch):
+    """A lock held by older code, which wrote nothing in the file: the kernel's list of locks names the holder."""
+    if not os.path.exists('/proc/locks'):
+        pytest.skip('no /proc/locks (not Linux)')
+    monkeypatch.setenv('CODELAB_LOCK_TIMEOUT_SECONDS', '1')
+    process = _hold_lock(tmp_path / 'photos', holder='')
+    try:
+        def wait_for_the_lock():
+            with data_sources.cache_lock(tmp_path / 'photos', 'building the photos'):
+                pass
+        error, _ = _call_within(30, wait_for_the_lock)
+    finally:
+        process.kill()
+        process.wait()
+    assert isinstance(error, TimeoutError), error
+    assert f'held by process {process.pid} on this machine, since a time the lock file does not say' in str(error)

@@ -204,6 +204,27 @@ def _read_holder(lock_file):
         return None
 
 
+def _flock_holder(lock_file):
+    """The holder of lock_file's flock as the kernel lists it (Linux's /proc/locks), or None.
+
+    For a lock file that names no holder: one written by older code, or by a
+    holder that could not write its name.
+    """
+    stat = os.fstat(lock_file.fileno())
+    device = f'{os.major(stat.st_dev):02x}:{os.minor(stat.st_dev):02x}:{stat.st_ino}'
+    try:
+        lines = pathlib.Path('/proc/locks').read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        fields = line.split()
+        if len(fields) >= 6 and fields[1] == 'FLOCK' and fields[5] == device and fields[4].isdigit() \
+                and int(fields[4]) > 0:
+            return {'pid': int(fields[4]), 'host': socket.gethostname(), 'pid_namespace': _pid_namespace(),
+                    'since': 'a time the lock file does not say'}
+    return None
+
+
 def _holder_state(holder):
     """'running', 'stopped' or 'dead' for a holder on this machine; None when it is elsewhere (unknowable)."""
     if holder is None or holder.get('host') != socket.gethostname() \
@@ -267,7 +288,7 @@ def _acquire_lock(lock_path, path, what):
                 return lock_file
             lock_file.close()  # Another process replaced the lock file meanwhile: lock the new one.
             continue
-        holder = _read_holder(lock_file)
+        holder = _read_holder(lock_file) or _flock_holder(lock_file)
         state = _holder_state(holder)
         identity = (os.fstat(lock_file.fileno()).st_ino, json.dumps(holder, sort_keys=True))
         now = time.monotonic()
