@@ -638,8 +638,11 @@ def _holder(pid, host=None):
                        'since': '2026-12-01 10:00:00 UTC', 'doing': 'testing the lock'})
 
 
-def test_a_lock_held_by_a_stopped_process_is_given_up_naming_the_file_and_the_holder(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv('CODELAB_LOCK_TIMEOUT_SECONDS', '2')
+@pytest.mark.parametrize('timeout, stopped_for', [(2, 60), (30, 2)], ids=['timeout', 'stopped-too-long'])
+def test_a_lock_held_by_a_stopped_process_is_given_up_naming_the_file_and_the_holder(tmp_path, monkeypatch, capsys,
+                                                                                     timeout, stopped_for):
+    monkeypatch.setenv('CODELAB_LOCK_TIMEOUT_SECONDS', str(timeout))
+    monkeypatch.setattr(data_sources, 'STOPPED_HOLDER_SECONDS', stopped_for)
     process = _hold_lock(tmp_path / 'photos')
     try:
         deadline = time.monotonic() + 10
@@ -659,7 +662,10 @@ def test_a_lock_held_by_a_stopped_process_is_given_up_naming_the_file_and_the_ho
     assert f'after waiting 2 s for the lock file {tmp_path / "photos.lock"}, held by process {process.pid} on ' \
            'this machine, since ' in message
     assert '(it is stopped: resume it with kill -CONT, or end it)' in message
-    assert f'kill {process.pid}' in message and 'set CODELAB_LOCK_TIMEOUT_SECONDS (now 2)' in message
+    if timeout == 2:
+        assert f'kill {process.pid}' in message and 'set CODELAB_LOCK_TIMEOUT_SECONDS (now 2)' in message
+    else:
+        assert f'a stopped process does not finish: resume it (kill -CONT {process.pid})' in message
     assert 2 <= seconds < 10
     assert f'the lock file {tmp_path / "photos.lock"} is held by process {process.pid}' in capsys.readouterr().out
 

@@ -309,15 +309,20 @@ def _acquire_lock(lock_path, path, what):
                 suspect = (identity, now)
         stopped_since = (stopped_since or now) if state == 'stopped' else None
         waited = now - started
-        if waited >= timeout or (stopped_since is not None and now - stopped_since >= STOPPED_HOLDER_SECONDS):
+        stopped_too_long = stopped_since is not None and now - stopped_since >= STOPPED_HOLDER_SECONDS
+        if waited >= timeout or stopped_too_long:
             lock_file.close()
-            raise LockWaitTimeout(
-                f'Gave up {what} in {path} after waiting {waited:.0f} s for the lock file {lock_path}, held by '
-                f'{_describe_holder(holder, state)}. If that notebook is still working, wait for it and run this '
-                'cell again. If it is stuck, stop it (interrupt or restart its runtime'
-                + (f', or kill {holder["pid"]}' if holder else '') + f'), or delete {lock_path} if no notebook '
-                f'is {what}, then run this cell again. To wait longer, set {LOCK_TIMEOUT_VARIABLE} '
-                f'(now {timeout:.0f}).')
+            if stopped_too_long:
+                advice = (f'It has been stopped for {now - stopped_since:.0f} s, and a stopped process does not '
+                          f'finish: resume it (kill -CONT {holder["pid"]}) or end it (kill {holder["pid"]}), then '
+                          'run this cell again.')
+            else:
+                advice = ('If that notebook is still working, wait for it and run this cell again. If it is stuck, '
+                          'stop it (interrupt or restart its runtime' + (f', or kill {holder["pid"]}' if holder else '')
+                          + f'), or delete {lock_path} if no notebook is {what}, then run this cell again. To wait '
+                          f'longer, set {LOCK_TIMEOUT_VARIABLE} (now {timeout:.0f}).')
+            raise LockWaitTimeout(f'Gave up {what} in {path} after waiting {waited:.0f} s for the lock file '
+                                  f'{lock_path}, held by {_describe_holder(holder, state)}. {advice}')
         if announced != identity[1]:
             announced = identity[1]
             print(f'Another notebook is {what} in {path}: waiting for it to finish, at most {timeout:.0f} s '
