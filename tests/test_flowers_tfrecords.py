@@ -597,3 +597,14 @@ def test_a_number_of_shards_that_is_not_a_whole_number_of_1_or_more_is_named(pho
     with pytest.raises(ValueError, match=re.escape(f'shards={shards}: the records need at least 1 file')):
         convert_photos_to_tfrecords(photos, tmp_path / 'records', shards=shards)
     assert not (tmp_path / 'records').exists()
+
+
+def test_a_cache_path_that_is_not_utf8_is_named_before_anything_is_written(shared_photos, monkeypatch):
+    cache = os.fsdecode(os.fsencode(shared_photos) + b'/cach\xe9')
+    monkeypatch.setenv('CODELAB_CACHE_DIR', cache)
+    with pytest.raises(PermissionError) as error:
+        flowers_tfrecord_files()
+    assert f"the folder {os.fsencode(cache)!r} cannot be created or written to (its path is not valid UTF-8" \
+        in str(error.value)
+    assert 'To fix it: set CODELAB_CACHE_DIR to a folder you can write to' in str(error.value)
+    assert not os.path.exists(cache)

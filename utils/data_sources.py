@@ -122,11 +122,26 @@ def _unwritable_fix(folder):
     return 'choose a folder you can write to, then run this cell again.'
 
 
-def unwritable_cache_error(folder, error, doing):
-    """An UnwritableCacheError saying that `folder` cannot be written to (`error`), needed for `doing`, and the fix."""
-    return UnwritableCacheError(
-        f'{doing}: the folder {folder} cannot be created or written to ({type(error).__name__}: {error}). '
-        f'To fix it: {_unwritable_fix(folder)}')
+def unwritable_cache_error(folder, problem, doing):
+    """An UnwritableCacheError: `folder` cannot be written to (`problem`), needed for `doing`, and the fix."""
+    return UnwritableCacheError(f'{doing}: the folder {shown_path(folder)} cannot be created or written to '
+                                f'({problem}). To fix it: {_unwritable_fix(folder)}')
+
+
+def writable_folder_problem(folder):
+    """Why folder cannot hold data written by the helpers, in words, or None; creates it if needed.
+
+    It must be created and written to, and its path must be valid UTF-8 (TensorFlow reads no other).
+    """
+    if shown_path(folder) != str(folder):
+        return 'its path is not valid UTF-8, which TensorFlow cannot read'
+    try:
+        pathlib.Path(folder).mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder):
+            pass
+    except OSError as error:
+        return f'{type(error).__name__}: {error}'
+    return None
 
 
 def _megabytes(size):
@@ -265,7 +280,7 @@ def _open_lock_file(lock_path, doing):
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         return open(lock_path, 'a+')
     except OSError as error:
-        raise unwritable_cache_error(lock_path.parent, error, doing) from error
+        raise unwritable_cache_error(lock_path.parent, f'{type(error).__name__}: {error}', doing) from error
 
 
 def _acquire_lock(lock_path, path, what):
@@ -387,14 +402,11 @@ def _download_url(public_url, mirror_path):
 
 def _writable_cache_folder(folder):
     """Creates folder (and its parents) and writes a file in it; raises _DownloadFailed if either fails."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=folder):
-            pass
-    except OSError as error:
+    problem = writable_folder_problem(folder)
+    if problem is not None:
         raise _DownloadFailed(
-            f'downloading into the cache: nothing was downloaded, because the cache folder {folder} '
-            f'cannot be created or written to ({error})', _unwritable_fix(folder)) from error
+            f'downloading into the cache: nothing was downloaded, because the cache folder {shown_path(folder)} '
+            f'cannot be created or written to ({problem})', _unwritable_fix(folder))
 
 
 def _timed_out(error):

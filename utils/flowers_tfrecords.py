@@ -40,6 +40,7 @@ from utils.data_sources import (
     local_flowers_photos,
     shown_path,
     unwritable_cache_error,
+    writable_folder_problem,
 )
 from utils.flower_records import decode_jpeg_and_label, read_tfrecord, to_tfrecord
 from utils.strategy import rows_left_out
@@ -483,13 +484,10 @@ def flowers_tfrecord_files():
             print(f'Using the TFRecords in {directory} as they are: no usable folder of photos is on this '
                   'machine to check them against.')
         return files
-    try:
-        directory.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=directory.parent):
-            pass
-    except OSError as error:
-        raise unwritable_cache_error(directory.parent, error, f'{problem}. The TFRecords must be built again, '
-                                     'but they cannot be written') from None
+    unwritable = writable_folder_problem(directory.parent)
+    if unwritable is not None:
+        raise unwritable_cache_error(directory.parent, unwritable, f'{problem}. The TFRecords must be built again, '
+                                     'but they cannot be written')
     with cache_lock(directory, 'building the TFRecords'):
         photos_dir = photos_dir if photos_dir is not None else find_flowers_photos()
         files, problem = _usable_shards(directory, photos_dir)  # Another notebook may have built them meanwhile.
