@@ -34,5 +34,5 @@ def test_a_photo_that_cannot_be_decoded_is_named_and_skipped(tmp_path, capsys):
     images = filenames.map(decode_jpeg)
     assert images_per_second(images, 10, filenames=filenames) > 0
     out = capsys.readouterr().out
-    assert 'Skipped 1 images that could not be read' in out
+    assert 'Skipped 1 images that could not be read (Unknown image file format.' in out and '[[' not in out
     assert f'{tmp_path / "photo2.jpg"}: ' in out and 'Read 3 images in ' in out

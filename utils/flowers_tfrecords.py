@@ -321,8 +321,9 @@ def failure_lines(failures):
 
 
 def tf_error_text(error):
-    """A TensorFlow error's message, without the op details around it."""
-    return re.sub(r'\{\{[^}]*\}\}\s*|\s*\[Op:.*', '', error.message, flags=re.DOTALL)
+    """A TensorFlow error's message, without the op and pipeline details around it."""
+    text = re.sub(r'\{\{[^}]*\}\}\s*|\s*\[Op:.*|\s*\[\[.*?\]\]', '', error.message, flags=re.DOTALL)
+    return re.sub(r'^Error in user-defined function .*?Iterator::[\w:]+: ', '', text, flags=re.DOTALL).strip()
 
 
 def _manifest_digest(manifest):
