@@ -276,6 +276,9 @@ def _same_file(path, open_file):
 
 
 def _open_lock_file(lock_path, doing):
+    if lock_path.is_dir() and not lock_path.is_symlink():
+        raise IsADirectoryError(f'{doing}: its lock file {lock_path} is a folder. To fix it: delete that folder, '
+                                'then run this cell again.')
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         return open(lock_path, 'a+')
