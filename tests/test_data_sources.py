@@ -4,7 +4,9 @@ The download tests use the real keras.utils.get_file against a server on
 127.0.0.1 (tests/loopback_server.py) named by CODELAB_DOWNLOAD_MIRROR, from an
 empty working folder, as in Colab.
 """
+import gzip
 import hashlib
+import json
 import os
 import pathlib
 import pwd
@@ -504,6 +506,216 @@ def test_mnist_download_with_a_wrong_md5_is_an_error(served_mnist, isolated_data
     with pytest.raises(DataNotFoundError) as error:
         find_mnist_files()
     cached = isolated_data / 'cache' / 'mnist' / damaged.name
-    assert (f'downloading {url}mnist/{damaged.name}: the file arrived damaged (md5 {_md5(damaged)}, expected '
-            f'{data_sources.MNIST_FILES["test_images"][1]}); {cached} is deleted') in str(error.value)
+    assert (f'downloading {url}mnist/{damaged.name}: the file that arrived is not the original (md5 '
+            f'{_md5(damaged)}, expected {data_sources.MNIST_FILES["test_images"][1]}): the download was cut short, '
+            f'or the server sent another file; {cached} is deleted') in str(error.value)
     assert not cached.exists()
+
+
+# Faults of issue 19: messages that name the real cause, locks that say who holds them and give up.
+
+def test_a_mirror_answering_404_is_named_with_the_url_and_the_variable(mirror):
+    _, url = mirror  # Serves nothing.
+    with pytest.raises(DataNotFoundError) as error:
+        find_flowers_photos()
+    message = str(error.value)
+    assert f'downloading {url}flower_photos.tgz: the server answered HTTP 404 (File not found)' in message
+    assert f'CODELAB_DOWNLOAD_MIRROR={url} is set: check that this mirror is right' in message
+    assert 'internet connection' not in message
+
+
+@pytest.mark.parametrize('find', [find_flowers_photos, find_mnist_files])
+def test_a_mirror_that_is_not_a_url_is_named_before_downloading(mirror, monkeypatch, find):
+    _, url = mirror
+    monkeypatch.setenv('CODELAB_DOWNLOAD_MIRROR', url.removeprefix('http://'))
+    with pytest.raises(DataNotFoundError) as error:
+        find()
+    message = str(error.value)
+    assert f"CODELAB_DOWNLOAD_MIRROR='{url.removeprefix('http://')}': nothing was downloaded, because this is " \
+           'not a URL (it must begin with http:// or https://)' in message
+    assert f"os.environ['CODELAB_DOWNLOAD_MIRROR'] = '{url}'" in message
+    assert 'internet connection' not in message and url.requests == []
+
+
+def _html_page(gzipped):
+    page = b'<!DOCTYPE html>\n<html><head><title>Sign in to the Wi-Fi</title></head><body>...</body></html>\n'
+    return gzip.compress(page) if gzipped else page
+
+
+@pytest.mark.parametrize('gzipped', [False, True], ids=['html', 'gzipped-html'])
+def test_a_web_page_instead_of_the_archive_is_named(mirror, isolated_data, gzipped):
+    served, url = mirror
+    (served / 'flower_photos.tgz').write_bytes(_html_page(gzipped))
+    with pytest.raises(DataNotFoundError) as error:
+        find_flowers_photos()
+    message = str(error.value)
+    assert f'downloading {url}flower_photos.tgz: the server answered with a web page (HTML), not the file' in message
+    assert 'sign in' in message and 'cut short' not in message
+    assert url.requests == ['/flower_photos.tgz']  # Not asked again: the same page would come back.
+    assert _contents(isolated_data / 'cache' / 'flowers') == []
+
+
+def test_a_web_page_instead_of_an_mnist_file_is_named(served_mnist, isolated_data):
+    served, url = served_mnist
+    (served / MNIST_NAMES['train_images']).write_bytes(_html_page(gzipped=False))
+    with pytest.raises(DataNotFoundError) as error:
+        find_mnist_files()
+    name = MNIST_NAMES['train_images']
+    assert f'downloading {url}mnist/{name}: the server answered with a web page' in str(error.value)
+
+
+def test_a_full_disk_while_downloading_is_named_with_the_space_needed_and_free(mirror, flowers_tgz, isolated_data):
+    from tests.mounts import small_tmpfs
+    served, url = mirror
+    (served / 'flower_photos.tgz').write_bytes(flowers_tgz)
+    cache = isolated_data / 'cache'
+    with small_tmpfs(cache, 32 * 1024):
+        with pytest.raises(DataNotFoundError) as error:
+            find_flowers_photos()
+        message = str(error.value)
+        assert (f'downloading {url}flower_photos.tgz: no space is left on the disk of {cache / "flowers"}: '
+                f'{len(flowers_tgz) / 1e6:.1f} MB needed, ') in message
+        assert 'To fix it: free some space on that disk' in message and 'CODELAB_CACHE_DIR' in message
+        assert 'internet connection' not in message
+        assert _contents(cache / 'flowers') == []
+
+
+def test_a_full_disk_while_unpacking_is_named_and_keeps_the_archive(mirror, flowers_tgz, isolated_data):
+    from tests.mounts import small_tmpfs
+    served, url = mirror
+    (served / 'flower_photos.tgz').write_bytes(flowers_tgz)
+    cache = isolated_data / 'cache'
+    with small_tmpfs(cache, len(flowers_tgz) + 48 * 1024):  # The archive fits, the photos beside it do not.
+        with pytest.raises(DataNotFoundError) as error:
+            find_flowers_photos()
+        message = str(error.value)
+        assert f'unpacking {cache / "flowers" / "flower_photos.tgz"}: no space is left on the disk of ' in message
+        assert 'the archive is kept' in message and 'To fix it: free some space on that disk' in message
+        assert _contents(cache / 'flowers') == ['flower_photos.tgz']
+    assert url.requests == ['/flower_photos.tgz']
+
+
+def test_an_unusable_data_dir_is_said_before_downloading(mirror, flowers_tgz, isolated_data, monkeypatch, capsys):
+    served, url = mirror
+    (served / 'flower_photos.tgz').write_bytes(flowers_tgz)
+    folder = synthetic_flowers(isolated_data / 'shared', per_class=1)
+    shutil.rmtree(folder / 'roses')
+    monkeypatch.setenv('CODELAB_DATA_DIR', str(isolated_data / 'shared'))
+    assert find_flowers_photos() == isolated_data / 'cache' / 'flowers' / 'flower_photos'
+    out = capsys.readouterr().out
+    said = out.find(f'Not using the photos of CODELAB_DATA_DIR={isolated_data / "shared"}: {folder} has no photos '
+                    'of roses')
+    assert 0 <= said < out.find('Downloading data from'), out
+
+
+HOLD_LOCK = '''
+import json, os, signal, sys, time, types
+sys.modules['keras'] = types.SimpleNamespace()  # Not needed to hold a lock, and slow to import.
+from utils.data_sources import cache_lock
+path, holder = sys.argv[1], sys.argv[2]
+with cache_lock(path, 'testing the lock'):
+    if holder != 'me':  # Another holder's name in the lock file.
+        with open(path + '.lock', 'w') as lock_file:
+            lock_file.write(holder)
+    print('holding', flush=True)
+    if holder == 'me':
+        os.kill(os.getpid(), signal.SIGSTOP)
+    time.sleep(600)
+'''
+
+
+def _hold_lock(path, holder='me'):
+    """A process holding the lock of path, stopped once it holds it (holder 'me'), or naming `holder` in the file."""
+    process = subprocess.Popen([sys.executable, '-c', HOLD_LOCK, str(path), holder], stdout=subprocess.PIPE,
+                               text=True, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert process.stdout.readline() == 'holding\n'
+    return process
+
+
+def _holder(pid, host=None):
+    namespace = os.readlink('/proc/self/ns/pid') if os.path.exists('/proc/self/ns/pid') else None
+    return json.dumps({'pid': pid, 'host': host or socket.gethostname(), 'pid_namespace': namespace,
+                       'since': '2026-12-01 10:00:00 UTC', 'doing': 'testing the lock'})
+
+
+@pytest.mark.parametrize('timeout, stopped_for', [(2, 60), (30, 2)], ids=['timeout', 'stopped-too-long'])
+def test_a_lock_held_by_a_stopped_process_is_given_up_naming_the_file_and_the_holder(tmp_path, monkeypatch, capsys,
+                                                                                     timeout, stopped_for):
+    monkeypatch.setenv('CODELAB_LOCK_TIMEOUT_SECONDS', str(timeout))
+    monkeypatch.setattr(data_sources, 'STOPPED_HOLDER_SECONDS', stopped_for)
+    process = _hold_lock(tmp_path / 'photos')
+    try:
+        deadline = time.monotonic() + 10
+        while pathlib.Path(f'/proc/{process.pid}/stat').read_text().split(') ')[1][0] != 'T':
+            assert time.monotonic() < deadline, 'the holder did not stop'
+            time.sleep(0.05)
+
+        def wait_for_the_lock():
+            with data_sources.cache_lock(tmp_path / 'photos', 'building the photos'):
+                pass
+        error, seconds = _call_within(30, wait_for_the_lock)
+    finally:
+        process.kill()
+        process.wait()
+    assert isinstance(error, TimeoutError), error
+    message = str(error)
+    assert f'after waiting 2 s for the lock file {tmp_path / "photos.lock"}, held by process {process.pid} on ' \
+           'this machine, since ' in message
+    assert '(it is stopped: resume it with kill -CONT, or end it)' in message
+    if timeout == 2:
+        assert f'kill {process.pid}' in message and 'set CODELAB_LOCK_TIMEOUT_SECONDS (now 2)' in message
+    else:
+        assert f'a stopped process does not finish: resume it (kill -CONT {process.pid})' in message
+    assert 2 <= seconds < 10
+    assert f'the lock file {tmp_path / "photos.lock"} is held by process {process.pid}' in capsys.readouterr().out
+
+
+def test_a_lock_naming_an_ended_process_of_this_machine_is_taken_over(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv('CODELAB_LOCK_TIMEOUT_SECONDS', '20')
+    ended = subprocess.Popen(['true'])
+    ended.wait()
+    process = _hold_lock(tmp_path / 'photos', holder=_holder(ended.pid))  # As a child left holding it would.
+    try:
+        def take_the_lock():
+            with data_sources.cache_lock(tmp_path / 'photos', 'building the photos'):
+                assert json.loads((tmp_path / 'photos.lock').read_text())['pid'] == os.getpid()
+        error, seconds = _call_within(30, take_the_lock)
+    finally:
+        process.kill()
+        process.wait()
+    assert error is None and seconds < 10
+    assert f'names process {ended.pid} on this machine, which has ended: taking the lock over' \
+        in capsys.readouterr().out
+
+
+def test_a_lock_held_on_another_host_is_waited_for_then_given_up(tmp_path, monkeypatch):
+    monkeypatch.setenv('CODELAB_LOCK_TIMEOUT_SECONDS', '1')
+    process = _hold_lock(tmp_path / 'photos', holder=_holder(1, host='another-host'))
+    try:
+        def wait_for_the_lock():
+            with data_sources.cache_lock(tmp_path / 'photos', 'building the photos'):
+                pass
+        error, _ = _call_within(30, wait_for_the_lock)
+    finally:
+        process.kill()
+        process.wait()
+    assert isinstance(error, TimeoutError), error
+    assert 'held by process 1 on the host another-host, since 2026-12-01 10:00:00 UTC' in str(error)
+
+
+def test_a_lock_file_that_names_no_holder_is_traced_to_its_process(tmp_path, monkeypatch):
+    """A lock held by older code, which wrote nothing in the file: the kernel's list of locks names the holder."""
+    if not os.path.exists('/proc/locks'):
+        pytest.skip('no /proc/locks (not Linux)')
+    monkeypatch.setenv('CODELAB_LOCK_TIMEOUT_SECONDS', '1')
+    process = _hold_lock(tmp_path / 'photos', holder='')
+    try:
+        def wait_for_the_lock():
+            with data_sources.cache_lock(tmp_path / 'photos', 'building the photos'):
+                pass
+        error, _ = _call_within(30, wait_for_the_lock)
+    finally:
+        process.kill()
+        process.wait()
+    assert isinstance(error, TimeoutError), error
+    assert f'held by process {process.pid} on this machine, since a time the lock file does not say' in str(error)

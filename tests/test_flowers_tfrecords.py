@@ -282,10 +282,13 @@ def test_an_unusable_folder_is_rebuilt_saying_why(shared_photos, builds, capsys,
         [os.path.basename(name) for name in files] + ['manifest.json'])
     manifest = json.loads((directory / 'manifest.json').read_text())
     assert manifest['format_version'] == flowers_tfrecords.FORMAT_VERSION
-    assert manifest['image_size'] == [192, 192] and manifest['photos'] == manifest['records'] == 20
-    assert manifest['shard_count'] == 16
+    assert manifest['image_size'] == [192, 192] and len(manifest['photos']) == manifest['records'] == 20
+    assert manifest['shard_count'] == 16 and manifest['skipped'] == []
     assert [(shard['file'], shard['records'], shard['bytes']) for shard in manifest['shards']] == [
         (os.path.basename(name), count_records([name]), os.path.getsize(name)) for name in files]
+    photo = shared_photos / 'shared' / 'flowers' / 'flower_photos' / 'roses' / 'roses_001.jpg'
+    assert ['roses/roses_001.jpg', photo.stat().st_size, photo.stat().st_mtime_ns, photo.stat().st_ctime_ns] \
+        in manifest['photos']
 
 
 def _flip_a_byte(path):
@@ -354,9 +357,9 @@ def test_a_build_killed_while_writing_is_cleaned_up_by_the_next_run(shared_photo
     directory = default_tfrecords_dir()
     process = _start_build(shared_photos / 'build.log', 0.2)
     deadline = time.monotonic() + 240
-    while not list(directory.parent.glob(directory.name + '.partial-*/flowers00-*.tfrec')):
+    while not list(directory.parent.glob(directory.name + '.partial-*')):  # Converting the photos.
         assert process.poll() is None, (shared_photos / 'build.log').read_text()
-        assert time.monotonic() < deadline, 'no shard written in 240 s'
+        assert time.monotonic() < deadline, 'no staging folder in 240 s'
         time.sleep(0.02)
     process.send_signal(signal.SIGKILL)
     process.wait()
@@ -389,6 +392,223 @@ def test_two_notebooks_building_at_the_same_time_both_get_the_tfrecords(shared_p
     assert sorted(path.name for path in directory.parent.iterdir()) == [directory.name, directory.name + '.lock']
     check_tfrecord_files(sorted(str(path) for path in directory.glob('*.tfrec')))
 
+
+# Faults of issue 19: TFRecords tied to the photos they came from, messages that name the real cause.
+
+def _flowers(root):
+    return root / 'shared' / 'flowers' / 'flower_photos'
+
+
+def test_other_photos_in_the_data_folder_are_built_in(shared_photos, builds, monkeypatch, capsys):
+    assert count_records(flowers_tfrecord_files()) == 20
+    synthetic_flowers(shared_photos / 'more', per_class=8, seed=1)  # Another folder, more photos.
+    monkeypatch.setenv('CODELAB_DATA_DIR', str(shared_photos / 'more'))
+    capsys.readouterr()
+    files = flowers_tfrecord_files()
+    assert count_records(files) == 40 and sum(1 for _ in load_dataset(files)) == 40
+    out = capsys.readouterr().out
+    assert f'The photos in {shared_photos / "more" / "flowers" / "flower_photos"} are not those the TFRecords ' \
+           'were built from: 20 added (daisy/daisy_004.jpg, ' in out
+    assert len(builds) == 2
+    assert flowers_tfrecord_files() == files and len(builds) == 2  # Then used as they are.
+
+
+def test_a_photo_fixed_by_the_learner_reaches_the_records_on_the_next_run(shared_photos, builds, capsys):
+    corrupt = _flowers(shared_photos) / 'roses' / 'corrupt.jpg'
+    corrupt.write_bytes(b'\xff\xd8\xff\xe0 not really a JPEG')
+    assert count_records(flowers_tfrecord_files()) == 20
+    assert 'To include these, replace them by valid JPEG files and run this cell again.' in capsys.readouterr().out
+    assert json.loads((default_tfrecords_dir() / 'manifest.json').read_text())['skipped'] == ['roses/corrupt.jpg']
+    shutil.copy(_flowers(shared_photos) / 'roses' / 'roses_000.jpg', corrupt)  # The learner's fix.
+    assert count_records(flowers_tfrecord_files()) == 21
+    assert '1 changed (roses/corrupt.jpg)' in capsys.readouterr().out
+    assert len(builds) == 2
+
+
+def test_a_photo_replaced_by_one_of_the_same_size_is_noticed(shared_photos, builds, capsys):
+    flowers_tfrecord_files()
+    photo = _flowers(shared_photos) / 'tulips' / 'tulips_002.jpg'
+    other = (_flowers(shared_photos) / 'daisy' / 'daisy_000.jpg').read_bytes()
+    size = photo.stat().st_size
+    photo.write_bytes((other * 2)[:size])  # Same size, other contents, a new modification time.
+    capsys.readouterr()
+    flowers_tfrecord_files()
+    assert '1 changed (tulips/tulips_002.jpg)' in capsys.readouterr().out
+    assert len(builds) == 2
+
+
+def _relabel_a_shard(files):
+    """Rewrites a shard with daisies and roses swapped: valid records, the same size and count, wrong labels."""
+    swap = {b'daisy': b'roses', b'roses': b'daisy'}
+    for name in files:
+        examples = [tf.train.Example.FromString(record.numpy()) for record in tf.data.TFRecordDataset(name)]
+        if not any(example.features.feature['label'].bytes_list.value[0] in swap for example in examples):
+            continue
+        size = os.path.getsize(name)
+        with tf.io.TFRecordWriter(name) as out:
+            for example in examples:
+                feature = example.features.feature
+                label = feature['label'].bytes_list.value[0]
+                if label in swap:
+                    feature['label'].bytes_list.value[0] = swap[label]
+                    feature['class'].int64_list.value[0] = FLOWER_CLASSES.index(swap[label].decode())
+                out.write(example.SerializeToString())
+        assert os.path.getsize(name) == size
+        return name
+    raise AssertionError('no shard holds a daisy or a rose')
+
+
+def test_a_shard_swapped_for_another_of_the_same_size_and_count_is_rebuilt(shared_photos, builds, capsys):
+    files = flowers_tfrecord_files()
+    swapped = _relabel_a_shard(files)
+    capsys.readouterr()
+    assert flowers_tfrecord_files() == files
+    assert f'{swapped} is not the file that was written there' in capsys.readouterr().out
+    assert len(builds) == 2
+    for image, label in load_dataset(files):  # The labels match the pixels again.
+        expected = np.array([(label * 53) % 256, (label * 101 + 60) % 256, (label * 31 + 120) % 256]) / 255
+        assert np.abs(image.numpy().mean(axis=(0, 1)) - expected).max() < 0.06
+
+
+def test_a_shard_removed_with_its_manifest_entry_is_rebuilt(shared_photos, builds, capsys):
+    files = flowers_tfrecord_files()
+    directory = default_tfrecords_dir()
+    manifest = json.loads((directory / 'manifest.json').read_text())
+    removed = manifest['shards'].pop(3)
+    os.remove(directory / removed['file'])
+    manifest.update(shard_count=15, records=manifest['records'] - removed['records'])
+    (directory / 'manifest.json').write_text(json.dumps(manifest))
+    capsys.readouterr()
+    assert flowers_tfrecord_files() == files
+    assert 'manifest.json was changed after it was written' in capsys.readouterr().out
+    assert len(builds) == 2
+
+
+def test_shards_are_cut_from_the_photos_that_decoded(shared_photos, builds, capsys):
+    """macOS's ._*.jpg files outnumber the photos: the shards hold the photos, and deleting the files rebuilds."""
+    folder = _flowers(shared_photos)
+    for name in FLOWER_CLASSES:
+        for photo in sorted((folder / name).iterdir())[1:]:
+            photo.unlink()  # 1 photo per class,
+        for number in range(20):  # and 20 files that are not photos.
+            (folder / name / f'._{name}_{number:03d}.jpg').write_bytes(b'\x00\x05\x16\x07 AppleDouble')
+    files = flowers_tfrecord_files()
+    assert len(files) == 5 and count_records(files) == 5
+    training, validation = split_by_files(files, 0.2)
+    assert len(training) == 4 and len(validation) == 1
+    assert 'Skipped 100 of 105 photos that could not be decoded' in capsys.readouterr().out
+    for junk in folder.glob('*/._*'):
+        junk.unlink()
+    assert count_records(flowers_tfrecord_files()) == 5
+    assert '0 added, 100 removed (daisy/._daisy_000.jpg, ' in capsys.readouterr().out
+    assert len(builds) == 2
+
+
+def test_too_few_decodable_photos_is_an_error_naming_the_folder_the_count_and_the_fix(shared_photos):
+    folder = _flowers(shared_photos)
+    for name in FLOWER_CLASSES:
+        for photo in sorted((folder / name).iterdir()):
+            if name != 'daisy' or photo.name != 'daisy_000.jpg':
+                photo.unlink()
+        (folder / name / f'._{name}.jpg').write_bytes(b'\x00\x05\x16\x07 AppleDouble')
+    with pytest.raises(ValueError) as error:
+        flowers_tfrecord_files()
+    message = str(error.value)
+    assert f'Only 1 of the 6 photos in {folder} could be decoded: the TFRecords need at least 2' in message
+    assert f'{folder / "tulips" / "._tulips.jpg"}: ' in message
+    assert '5 of them are named ._*' in message and f'Put valid JPEG photos in {folder}/<class>/' in message
+    assert not default_tfrecords_dir().exists()
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_and_named(shared_photos, capsys):
+    folder = _flowers(shared_photos)
+    latin1 = os.fsencode(folder / 'roses') + b'/caf\xe9.jpg'
+    with open(latin1, 'wb') as photo:
+        photo.write((folder / 'roses' / 'roses_000.jpg').read_bytes())
+    files = flowers_tfrecord_files()
+    assert count_records(files) == 20
+    assert f'Skipping the photo {latin1!r}: its name is not valid UTF-8' in capsys.readouterr().out
+    patterns = photo_patterns(folder)  # Part 1's listing: the other photos, without a crash.
+    assert sorted(tf.io.gfile.glob(patterns)) == sorted(str(path) for path in folder.glob('*/*_00[0-3].jpg'))
+    assert int(tf.data.Dataset.list_files(patterns).cardinality()) == 20
+    assert flowers_tfrecord_files() == files
+
+
+def test_valid_tfrecords_in_a_read_only_cache_are_read(shared_photos, builds):
+    from tests.mounts import read_only
+    files = flowers_tfrecord_files()
+    (default_tfrecords_dir().parent / 'flowers-tfrecords-jpeg-192x192.lock').unlink()
+    with read_only(default_tfrecords_dir().parent):
+        assert flowers_tfrecord_files() == files
+        assert sum(1 for _ in load_dataset(files)) == 20
+    assert len(builds) == 1
+
+
+def test_a_build_in_a_read_only_cache_names_codelab_cache_dir(shared_photos):
+    from tests.mounts import read_only
+    cache = shared_photos / 'cache'
+    cache.mkdir()
+    with read_only(cache), pytest.raises(PermissionError) as error:
+        flowers_tfrecord_files()
+    message = str(error.value)
+    assert f'No TFRecords in {default_tfrecords_dir()}. The TFRecords must be built again' in message
+    assert f'the folder {cache} cannot be created or written to' in message and 'Read-only file system' in message
+    assert "To fix it: set CODELAB_CACHE_DIR to a folder you can write to, for example in Colab run " \
+           "os.environ['CODELAB_CACHE_DIR'] = '/content/data'" in message
+
+
+def test_a_cache_path_that_is_a_file_names_codelab_cache_dir(shared_photos, monkeypatch):
+    (shared_photos / 'a_file').write_text('')
+    monkeypatch.setenv('CODELAB_CACHE_DIR', str(shared_photos / 'a_file'))
+    with pytest.raises(PermissionError) as error:
+        flowers_tfrecord_files()
+    message = str(error.value)
+    assert f'the folder {shared_photos / "a_file"} cannot be created or written to (FileExistsError' in message
+    assert 'To fix it: set CODELAB_CACHE_DIR to a folder you can write to' in message
+
+
+def test_a_full_disk_is_named_with_the_space_needed_and_free(shared_photos):
+    from tests.mounts import small_tmpfs
+    cache = shared_photos / 'cache'
+    with small_tmpfs(cache, 64 * 1024):
+        with pytest.raises(OSError) as error:
+            flowers_tfrecord_files()
+        message = str(error.value)
+        assert f'Cannot write the TFRecords: no space is left on the disk of {cache}: ' in message
+        assert re.search(r'\d+\.\d MB needed, 0\.\d MB free', message), message
+        assert 'To fix it: free some space on that disk' in message and 'CODELAB_CACHE_DIR' in message
+        assert sorted(path.name for path in cache.iterdir()) == ['flowers-tfrecords-jpeg-192x192.lock']
+
+
+def test_a_disk_that_fills_up_while_writing_leaves_nothing_half_written(shared_photos, monkeypatch):
+    """The free space looked enough (another program wrote meanwhile, say): the write itself fails."""
+    from tests.mounts import small_tmpfs
+    cache = shared_photos / 'cache'
+    monkeypatch.setattr(flowers_tfrecords, 'free_bytes', lambda folder: 1 << 40)
+    with small_tmpfs(cache, 64 * 1024):
+        with pytest.raises(OSError) as error:
+            flowers_tfrecord_files()
+        assert f'no space is left on the disk of {cache}: ' in str(error.value)
+        assert '(nothing was written)' in str(error.value)
+        assert sorted(path.name for path in cache.iterdir()) == ['flowers-tfrecords-jpeg-192x192.lock']
+
+
+@pytest.mark.parametrize('shards', [0, 2.5])
+def test_a_number_of_shards_that_is_not_a_whole_number_of_1_or_more_is_named(photos, tmp_path, shards):
+    with pytest.raises(ValueError, match=re.escape(f'shards={shards}: the records need at least 1 file')):
+        convert_photos_to_tfrecords(photos, tmp_path / 'records', shards=shards)
+    assert not (tmp_path / 'records').exists()
+
+
+def test_a_cache_path_that_is_not_utf8_is_named_before_anything_is_written(shared_photos, monkeypatch):
+    cache = os.fsdecode(os.fsencode(shared_photos) + b'/cach\xe9')
+    monkeypatch.setenv('CODELAB_CACHE_DIR', cache)
+    with pytest.raises(PermissionError) as error:
+        flowers_tfrecord_files()
+    assert f"the folder {os.fsencode(cache)!r} cannot be created or written to (its path is not valid UTF-8" \
+        in str(error.value)
+    assert 'To fix it: set CODELAB_CACHE_DIR to a folder you can write to' in str(error.value)
+    assert not os.path.exists(cache)
 
 FIRST_BATCH_ONLY = '''
 import sys
