@@ -84,6 +84,10 @@ def create_model():
         conv(64, activation='keras.activations.relu'), POOL, conv(128, activation='keras.activations.relu'), POOL,
         conv(40, 1, activation='keras.activations.relu'), GAP, SOFTMAX),
            'activation=keras.activations.relu'),
+    answer('convnet', 'strided-first-layer', 'pass', sequential(
+        "keras.layers.Conv2D(32, 3, strides=2, padding='same', activation='relu')", conv(32), POOL, conv(64), POOL,
+        conv(128), POOL, conv(64, 1), GAP, SOFTMAX),
+           'a strided first convolution, then max-pooling between the others'),
     answer('convnet', 'no-activation-anywhere', 'fail', sequential(
         *(conv(filters, activation=None) for filters in (16, 30)), POOL, conv(60, activation=None), POOL,
         conv(90, activation=None), POOL, conv(110, activation=None), POOL, conv(130, activation=None),
@@ -113,4 +117,9 @@ def create_model():
            'about 4 million weights for 3,000 training photos', hint=r'weights|overfit|memoris|smaller|shrink'),
     answer('convnet', 'ten-classes', 'fail', sequential(*CODELAB[:-1], "keras.layers.Dense(10, activation='softmax')"),
            "MNIST's 10 outputs", hint=r'5|classes'),
+    answer('convnet', 'softmax-everywhere', 'fail', sequential(
+        *(conv(filters, activation="'softmax'") for filters in (16, 32)), POOL, conv(64, activation="'softmax'"), POOL,
+        conv(128, activation="'softmax'"), POOL, conv(40, 1, activation="'softmax'"), GAP, SOFTMAX),
+           "activation='softmax' in every convolution: relu belongs there, softmax only at the end",
+           hint=r'relu|softmax|activation'),
 ]

@@ -135,6 +135,22 @@ model = keras.Sequential([
 ])
 """ + COMPILE_SGD, 'the 10-class softmax layer replaced by the last hidden layer', hint=r'10'),
 
+    answer('stage2', 'named-layers-default-sgd', 'pass', """
+model = keras.Sequential([
+    keras.Input(shape=(28*28,), name='digits'),
+    keras.layers.Dense(200, activation='sigmoid', name='hidden_1'),
+    keras.layers.Dense(100, activation='sigmoid', name='hidden_2'),
+    keras.layers.Dense(60, activation='sigmoid', name='hidden_3'),
+    keras.layers.Dense(30, activation='sigmoid', name='hidden_4'),
+    keras.layers.Dense(10, activation='softmax', name='probabilities'),
+], name='five_layers')
+model.compile(optimizer=keras.optimizers.SGD(), loss='categorical_crossentropy', metrics=['accuracy'])
+""", "named layers and model, SGD() at its default learning rate, 0.01, the same as 'sgd'"),
+    answer('stage2', 'nested-sequential-hidden-block', 'pass', """
+hidden = keras.Sequential([keras.layers.Dense(units, activation='sigmoid') for units in (200, 100, 60, 30)])
+model = keras.Sequential([keras.Input(shape=(28*28,)), hidden, keras.layers.Dense(10, activation='softmax')])
+model.compile(optimizer='sgd', loss='categorical_crossentropy', metrics=['accuracy'])
+""", 'the 4 hidden layers as a nested Sequential'),
     # ---------------------------------------------------------------- stage 3: relu, adam
     answer('stage3', 'relu-layers', 'pass', """
 model = keras.Sequential([
@@ -200,6 +216,9 @@ model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accur
     answer('stage3', 'wrong-units', 'fail', dense_stack('relu').replace('Dense(60,', 'Dense(50,') + COMPILE_ADAM,
            'a 50-neuron layer instead of 60', hint=r'60'),
 
+    answer('stage3', 'capitalised-optimizer-name', 'pass', dense_stack('relu')
+           + "model.compile(optimizer='Adam', loss='categorical_crossentropy', metrics=['accuracy'])\n",
+           "optimizer='Adam', capitalised: Keras accepts either"),
     # ---------------------------------------------------------------- stage 4: Adam 0.01, lr_decay
     answer('stage4', 'lambda-schedule', 'pass', dense_stack('relu') + """
 model.compile(optimizer=keras.optimizers.Adam(0.01), loss='categorical_crossentropy', metrics=['accuracy'])
@@ -253,6 +272,25 @@ def lr_decay(epoch):
     return 0.01 * epoch ** 0.6
 """ + TAIL, 'epoch ** 0.6: base and exponent swapped', hint=r'learning rate|lr_decay'),
 
+    answer('stage4', 'functional-builtin-pow', 'pass', """
+inputs = keras.Input(shape=(28*28,))
+x = inputs
+for units in (200, 100, 60, 30):
+    x = keras.layers.Dense(units, activation='relu')(x)
+model = keras.Model(inputs, keras.layers.Dense(10, activation='softmax')(x))
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss='categorical_crossentropy',
+              metrics=['accuracy'])
+
+def lr_decay(epoch):
+    return 0.01 * pow(0.6, epoch)
+""" + TAIL, "functional API, Python's pow"),
+    answer('stage4', 'decay-per-step-confusion', 'fail', dense_stack('relu') + """
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss='categorical_crossentropy',
+              metrics=['accuracy'])
+
+def lr_decay(epoch):
+    return 0.01 * 0.6 ** (epoch / 10)
+""" + TAIL, 'the exponent divided by 10: the rate falls 10 times slower than asked', hint=r'learning rate|lr_decay'),
     # ---------------------------------------------------------------- stage 5: dropout 0.25
     answer('stage5', 'loop', 'pass', """
 model = keras.Sequential([keras.Input(shape=(28*28,))])
@@ -306,6 +344,29 @@ model = keras.Sequential([
            + COMPILE_ADAM + '\ndef lr_decay(epoch):\n    return 0.001\n' + TAIL,
            "dropout right, but back to 'adam' at a constant 0.001", hint=r'0\.01|learning rate'),
 
+    answer('stage5', 'nested-blocks', 'pass', """
+def dense_dropout(units):
+    return keras.Sequential([keras.layers.Dense(units, activation='relu'), keras.layers.Dropout(0.25)])
+
+model = keras.Sequential([
+    keras.Input(shape=(28*28,)),
+    dense_dropout(200),
+    dense_dropout(100),
+    dense_dropout(60),
+    dense_dropout(30),
+    keras.layers.Dense(10, activation='softmax'),
+])
+""" + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'each dense layer and its dropout a nested Sequential'),
+    answer('stage5', 'relu-layers-then-dropout', 'pass', """
+model = keras.Sequential([keras.Input(shape=(28*28,))])
+for units in (200, 100, 60, 30):
+    model.add(keras.layers.Dense(units))
+    model.add(keras.layers.ReLU())
+    model.add(keras.layers.Dropout(0.25))
+model.add(keras.layers.Dense(10, activation='softmax'))
+""" + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'Dense, ReLU layer, Dropout'),
+    answer('stage5', 'gaussian-dropout', 'fail', dense_stack('relu', '    keras.layers.GaussianDropout(0.25),\n')
+           + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'GaussianDropout instead of Dropout', hint=r'dropout'),
     # ---------------------------------------------------------------- stage 6: convolutions
     answer('stage6', 'functional', 'pass', """
 inputs = keras.Input(shape=(28*28,))
@@ -375,6 +436,21 @@ model = keras.Sequential([
     answer('stage6', 'kernel-6-first', 'fail', CONVNET.replace('kernel_size=3, filters=12', 'kernel_size=6, filters=12')
            + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'a 6x6 kernel in the first convolution', hint=r'3|kernel'),
 
+    answer('stage6', 'nested-conv-block', 'pass', """
+features = keras.Sequential([
+    keras.layers.Reshape(target_shape=(28, 28, 1)),
+    keras.layers.Conv2D(kernel_size=3, filters=12, padding='same', activation='relu'),
+    keras.layers.Conv2D(kernel_size=6, filters=24, padding='same', activation='relu', strides=2),
+    keras.layers.Conv2D(kernel_size=6, filters=32, padding='same', activation='relu', strides=2),
+    keras.layers.Flatten(),
+], name='features')
+model = keras.Sequential([
+    keras.Input(shape=(28*28,)),
+    features,
+    keras.layers.Dense(200, activation='relu'),
+    keras.layers.Dense(10, activation='softmax'),
+])
+""" + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'the convolutional part as a nested Sequential'),
     # ---------------------------------------------------------------- stage 7: dropout 0.5 after Dense(200)
     answer('stage7', 'functional', 'pass', """
 inputs = keras.Input(shape=(28*28,))
@@ -420,6 +496,29 @@ model.add(keras.layers.Dense(10, activation='softmax'))
            + '\ndef lr_decay(epoch):\n    return 0.01 * 0.6\n' + TAIL,
            'lr_decay returns the same 0.006 at every epoch', hint=r'learning rate|lr_decay'),
 
+    answer('stage7', 'loop', 'pass', """
+model = keras.Sequential([keras.Input(shape=(28*28,)), keras.layers.Reshape((28, 28, 1))])
+for filters, size, strides in ((12, 3, 1), (24, 6, 2), (32, 6, 2)):
+    model.add(keras.layers.Conv2D(filters, size, strides=strides, padding='same', activation='relu'))
+model.add(keras.layers.Flatten())
+model.add(keras.layers.Dense(200, activation='relu'))
+model.add(keras.layers.Dropout(rate=0.5))
+model.add(keras.layers.Dense(10, activation='softmax'))
+""" + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'convolutions in a loop, Dropout(rate=0.5)'),
+    answer('stage7', 'dropout-on-convolutions-instead', 'fail', """
+model = keras.Sequential([
+    keras.Input(shape=(28*28,)),
+    keras.layers.Reshape(target_shape=(28, 28, 1)),
+    keras.layers.Conv2D(kernel_size=3, filters=12, padding='same', activation='relu'),
+    keras.layers.Dropout(0.5),
+    keras.layers.Conv2D(kernel_size=6, filters=24, padding='same', activation='relu', strides=2),
+    keras.layers.Dropout(0.5),
+    keras.layers.Conv2D(kernel_size=6, filters=32, padding='same', activation='relu', strides=2),
+    keras.layers.Flatten(),
+    keras.layers.Dense(200, activation='relu'),
+    keras.layers.Dense(10, activation='softmax'),
+])
+""" + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'dropout after the convolutions, none after Dense(200)', hint=r'dropout'),
     # ---------------------------------------------------------------- stage 8: batch normalization
     answer('stage8', 'helper-function', 'pass', """
 def conv_bn(filters, size, strides=1):
@@ -662,6 +761,31 @@ model = keras.Sequential([
 """ + COMPILE_ADAM_001 + LR_DECAY_BN + TAIL_BN, "'every layer but the last': the softmax layer normalized too",
            hint=r'last|softmax'),
 
+    answer('stage8', 'conv-bn-relu-keyword-order', 'pass', """
+model = keras.Sequential([
+    keras.Input(shape=(784,)),
+    keras.layers.Reshape((28, 28, 1)),
+    keras.layers.Conv2D(12, (3, 3), padding='same', use_bias=False),
+    keras.layers.BatchNormalization(scale=False),
+    keras.layers.ReLU(),
+    keras.layers.Conv2D(24, (6, 6), strides=(2, 2), padding='same', use_bias=False),
+    keras.layers.BatchNormalization(scale=False),
+    keras.layers.ReLU(),
+    keras.layers.Conv2D(32, (6, 6), strides=(2, 2), padding='same', use_bias=False),
+    keras.layers.BatchNormalization(scale=False),
+    keras.layers.ReLU(),
+    keras.layers.Flatten(),
+    keras.layers.Dense(200, use_bias=False),
+    keras.layers.BatchNormalization(scale=False),
+    keras.layers.ReLU(),
+    keras.layers.Dropout(0.3),
+    keras.layers.Dense(10, activation='softmax'),
+])
+model.compile(optimizer=keras.optimizers.Adam(0.01), loss='categorical_crossentropy', metrics=['accuracy'])
+
+def lr_decay(epoch):
+    return 0.01 * pow(0.666, epoch)
+""" + TAIL_BN, 'tuples, ReLU layers, center at its default, Adam(0.01), pow'),
     # ---------------------------------------------------------------- stage 9: data augmentation
     answer('augment', 'no-training-argument', 'pass', """
 random_shift = keras.layers.RandomTranslation(0.1, 0.1, fill_mode='constant')

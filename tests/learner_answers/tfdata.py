@@ -135,6 +135,12 @@ photo_paths = sorted(tf.io.gfile.glob(PHOTO_PATTERNS))
 filenames_dataset = tf.data.Dataset.from_tensor_slices(photo_paths)
 """ + SHOW_FILES, "the playground's sorted glob kept", hint=r'order|shuffl'),
 
+    answer('file_listing', 'shuffled-once-and-cached', 'pass', """
+photo_paths = tf.io.gfile.glob(PHOTO_PATTERNS)
+filenames_dataset = (tf.data.Dataset.from_tensor_slices(photo_paths)
+                     .shuffle(10000, seed=SHUFFLE_SEED, reshuffle_each_iteration=False)
+                     .cache())
+""" + SHOW_FILES, 'one shuffle with a buffer larger than the list, kept for every pass, cached'),
     # ---------------------------------------------------------------- decode_jpeg
     answer('decode_jpeg', 'one-line-tf-image', 'pass', """
 def decode_jpeg(filename):
@@ -183,6 +189,16 @@ def decode_jpeg(filename):
 """ + SHOW_IMAGES, 'returns (image, filename): the next exercise adds the label, this one returns the image',
            hint=r'image|shape|tuple'),
 
+    answer('decode_jpeg', 'positional-channels', 'pass', """
+def decode_jpeg(filename):
+    return tf.io.decode_jpeg(tf.io.read_file(filename), 3)
+""" + SHOW_IMAGES, 'channels as a positional argument'),
+    answer('decode_jpeg', 'scaled-to-0-1', 'fail', """
+def decode_jpeg(filename):
+    image = tf.io.decode_jpeg(tf.io.read_file(filename), channels=3)
+    return tf.cast(image, tf.float32) / 255.0
+""" + SHOW_IMAGES, 'pixels scaled to [0, 1] already: recompress_image expects [0, 255] and would write black JPEGs',
+           hint=r'pixels|uint8|255|float'),
     # ---------------------------------------------------------------- decode_jpeg_and_label
     answer('decode_jpeg_and_label', 'reuse-decode-jpeg', 'pass', """
 def decode_jpeg_and_label(filename):
@@ -243,6 +259,13 @@ def decode_jpeg_and_label(filename):
     return decode_jpeg(filename), label
 """ + SHOW_LABELS, "split on Windows' backslash: one part only, the index fails", hint=r"sep='/'|/|folder"),
 
+    answer('decode_jpeg_and_label', 'gather', 'pass', """
+def decode_jpeg_and_label(filename):
+    bits = tf.io.read_file(filename)
+    image = tf.io.decode_jpeg(bits, channels=3)
+    parts = tf.strings.split(filename, sep='/')
+    return image, tf.gather(parts, tf.shape(parts)[0] - 2)
+""" + SHOW_LABELS, 'tf.gather of the next-to-last part'),
     # ---------------------------------------------------------------- to_tfrecord
     answer('to_tfrecord', 'feature-helpers', 'pass', """
 def _bytestring_feature(list_of_bytestrings):
@@ -314,6 +337,9 @@ def to_tfrecord(image_bytes, label, height, width):
     answer('to_tfrecord', 'size-missing', 'fail', to_tfrecord_with(size=''),
            'the size feature forgotten', hint=r'size'),
 
+    answer('to_tfrecord', 'to-categorical', 'pass', to_tfrecord_with(
+        one_hot='one_hot_class = keras.utils.to_categorical(class_num, num_classes=len(FLOWER_CLASSES))'),
+           'keras.utils.to_categorical for the one-hot class'),
     # ---------------------------------------------------------------- read_tfrecord
     answer('read_tfrecord', 'two-features', 'pass', """
 def read_tfrecord(example):

@@ -66,6 +66,21 @@ with strategy.scope():
 
 model.summary()
 """, 'frozen after building the model, before compile; the scale written 255/127.5; an Activation layer'),
+    answer('transfer_model', 'model-add', 'pass', """
+with strategy.scope():
+    mobilenet = pretrained_model(keras.applications.MobileNetV2, input_shape=[*TARGET_SIZE, 3], include_top=False)
+    mobilenet.trainable = False
+    model = keras.Sequential()
+    model.add(keras.Input(shape=[*TARGET_SIZE, 3]))
+    model.add(keras.layers.Rescaling(scale=2, offset=-1))
+    model.add(mobilenet)
+    model.add(keras.layers.GlobalAveragePooling2D())
+    model.add(keras.layers.Dropout(0.2))
+    model.add(keras.layers.Dense(len(FLOWER_CLASSES), activation='softmax'))
+    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
+
+model.summary()
+""", 'model.add, integer scale and offset, dropout before the last layer'),
     answer('transfer_model', 'no-rescaling', 'fail', sequential('mobilenet', 'keras.layers.Flatten()', SOFTMAX),
            'no Rescaling: MobileNetV2 gets [0, 1] pixels, it was trained on [-1, 1]',
            hint=r'rescal|\[-1, 1\]|-1'),
@@ -112,4 +127,7 @@ model.summary()
         RESCALE, 'mobilenet', 'keras.layers.GlobalAveragePooling2D()',
         "keras.layers.Dense(len(FLOWER_CLASSES), activation='sigmoid')"),
            'sigmoid outputs: not probabilities that add up to 1', hint=r'softmax'),
+    answer('transfer_model', 'relu-output', 'fail', sequential(
+        RESCALE, 'mobilenet', 'keras.layers.Flatten()', "keras.layers.Dense(len(FLOWER_CLASSES), activation='relu')"),
+           'relu on the last layer: no probabilities', hint=r'softmax'),
 ]
