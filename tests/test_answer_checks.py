@@ -22,9 +22,9 @@ import tensorflow as tf
 
 from tests.data_fixtures import synthetic_flowers
 from tools import helper_cells, playground
-from utils import answer_checks, flowers_tfrecords, strategy
-from utils.answer_checks import check_classifier
+from utils import flowers_tfrecords, strategy
 from utils.data_sources import FLOWER_CLASSES
+from utils.model_checks import classifier_problems
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SOURCES = sorted((ROOT / 'notebooks' / 'source').glob('*.ipynb'))
@@ -122,35 +122,28 @@ def _model(*layers, shape=(8, 8, 3)):
     return keras.Sequential([keras.Input(shape=shape), *layers])
 
 
-def test_a_good_classifier_passes(capsys):
-    check_classifier(_model(keras.layers.Flatten(), keras.layers.Dense(5, activation='softmax')), FLOWER_CLASSES,
-                     (8, 8, 3))
-    assert 'outputs 5 class probabilities' in capsys.readouterr().out
+def test_a_good_classifier_has_no_problem():
+    assert classifier_problems(_model(keras.layers.Flatten(), keras.layers.Dense(5, activation='softmax')),
+                               FLOWER_CLASSES, (8, 8, 3)) == []
 
 
 @pytest.mark.parametrize('layers, message', [
     ([keras.layers.Flatten(), keras.layers.Dense(10)], r'outputs shape \(None, 10\)'),
     ([keras.layers.Dense(5)], r'outputs shape \(None, 8, 8, 5\)'),
     ([keras.layers.Flatten(), keras.layers.Dense(5)], 'does not output probabilities: give it activation="softmax"'),
+    ([keras.layers.Flatten(), keras.layers.Dense(5, activation='sigmoid')], 'does not output probabilities'),
 ])
 def test_a_wrong_output_says_what_to_fix(layers, message):
-    with pytest.raises(ValueError, match=message):
-        check_classifier(_model(*layers), FLOWER_CLASSES, (8, 8, 3))
+    [problem] = classifier_problems(_model(*layers), FLOWER_CLASSES, (8, 8, 3))
+    assert re.search(message, problem)
 
 
 def test_a_wrong_input_shape_says_what_to_fix():
-    with pytest.raises(ValueError, match=r'takes inputs of shape \(4, 4, 3\), but the data has shape \(8, 8, 3\)'):
-        check_classifier(_model(keras.layers.Flatten(), keras.layers.Dense(5, activation='softmax'), shape=(4, 4, 3)),
-                         FLOWER_CLASSES, (8, 8, 3))
+    [problem] = classifier_problems(_model(keras.layers.Flatten(), keras.layers.Dense(5, activation='softmax'),
+                                           shape=(4, 4, 3)), FLOWER_CLASSES, (8, 8, 3))
+    assert re.search(r'takes inputs of shape \(4, 4, 3\), but the data has shape \(8, 8, 3\)', problem)
 
 
 def test_a_model_without_input_is_explained():
-    with pytest.raises(ValueError, match=r'start it with keras\.Input'):
-        check_classifier(keras.Sequential([keras.layers.Dense(5)]), FLOWER_CLASSES, (8, 8, 3))
-
-
-def test_a_failing_answer_is_reported_not_raised(capsys):
-    def broken_fire(x, squeeze, expand):
-        raise TypeError('unsupported operand')
-    answer_checks.check_fire_module(broken_fire)
-    assert capsys.readouterr().out.startswith('✗ Fire module: fire(x, 8, 16) failed: unsupported operand')
+    [problem] = classifier_problems(keras.Sequential([keras.layers.Dense(5)]), FLOWER_CLASSES, (8, 8, 3))
+    assert re.search(r'start it with keras\.Input', problem)
