@@ -204,9 +204,14 @@ def main(argv):
         if kind != 'right':
             print(f'--- {answer_id}: {kind} (expected {item["verdict"]}: {item["why"]})\n{explanation}\n',
                   flush=True)
-    kinds = {}
-    for kind in results.values():
+    kinds, exercise_counts = {}, {}
+    for answer_id, kind in results.items():
         kinds[kind] = kinds.get(kind, 0) + 1
+        counts = exercise_counts.setdefault(answer_id.rsplit('/', 1)[0], [0, 0])
+        counts[0] += 1
+        counts[1] += kind != 'right'
+    for exercise, (count, misjudged) in exercise_counts.items():
+        print(f'{exercise}: {count} answers, {misjudged} misjudged')
     wrong = len(results) - kinds.get('right', 0)
     print(f'{len(results)} answers, {wrong} misjudged:', ', '.join(f'{count} {kind}' for kind, count in
                                                                     sorted(kinds.items()) if kind != 'right'))

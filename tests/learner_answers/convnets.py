@@ -88,6 +88,12 @@ def create_model():
         "keras.layers.Conv2D(32, 3, strides=2, padding='same', activation='relu')", conv(32), POOL, conv(64), POOL,
         conv(128), POOL, conv(64, 1), GAP, SOFTMAX),
            'a strided first convolution, then max-pooling between the others'),
+    answer('convnet', 'bn-after-relu-and-dropout', 'pass', sequential(
+        conv(16), 'keras.layers.BatchNormalization()', conv(32), 'keras.layers.BatchNormalization()', POOL,
+        conv(64), 'keras.layers.BatchNormalization()', POOL, 'keras.layers.Dropout(0.2)',
+        conv(96), 'keras.layers.BatchNormalization()', POOL, conv(128), 'keras.layers.BatchNormalization()', POOL,
+        conv(48, 1), GAP, 'keras.layers.Dropout(0.3)', SOFTMAX),
+           'batch normalization after each relu convolution, dropout here and there'),
     answer('convnet', 'no-activation-anywhere', 'fail', sequential(
         *(conv(filters, activation=None) for filters in (16, 30)), POOL, conv(60, activation=None), POOL,
         conv(90, activation=None), POOL, conv(110, activation=None), POOL, conv(130, activation=None),

@@ -92,6 +92,18 @@ model = keras.Sequential([
 model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.01), loss=keras.losses.CategoricalCrossentropy(),
               metrics=['accuracy'])
 """, 'activations as functions, the optimizer and loss as objects'),
+    answer('stage2', 'extra-flatten-tf-nn', 'pass', """
+model = keras.Sequential([
+    keras.Input(shape=(28*28,)),
+    keras.layers.Flatten(),
+    keras.layers.Dense(200, activation=tf.nn.sigmoid),
+    keras.layers.Dense(100, activation=tf.nn.sigmoid),
+    keras.layers.Dense(60, activation=tf.nn.sigmoid),
+    keras.layers.Dense(30, activation=tf.nn.sigmoid),
+    keras.layers.Dense(10, activation=tf.nn.softmax),
+])
+model.compile(optimizer='sgd', loss='categorical_crossentropy', metrics=['accuracy'])
+""", "a harmless Flatten of the already flat digits; TensorFlow's tf.nn.sigmoid and tf.nn.softmax"),
     answer('stage2', 'relu-instead-of-sigmoid', 'fail', dense_stack('relu') + COMPILE_SGD,
            'relu already: the stage asks for sigmoid', hint=r'sigmoid'),
     answer('stage2', 'sizes-reversed', 'fail', """
@@ -245,6 +257,13 @@ model.compile(optimizer=keras.optimizers.Adam(learning_rate=1e-2), loss='categor
 def lr_decay(epoch):
     return float(1e-2 * np.power(0.6, epoch))
 """ + TAIL, 'np.power and 1e-2'),
+    answer('stage4', 'rate-from-the-schedule', 'pass', dense_stack('relu') + """
+def lr_decay(epoch):
+    return 0.01 * 0.6**epoch
+
+model.compile(optimizer=keras.optimizers.Adam(learning_rate=lr_decay(0)), loss='categorical_crossentropy',
+              metrics=['accuracy'])
+""" + TAIL, 'lr_decay defined first, the optimizer compiled with lr_decay(0)'),
     answer('stage4', 'times-instead-of-power', 'fail', dense_stack('relu') + COMPILE_ADAM_001 + """
 def lr_decay(epoch):
     return 0.01 * 0.6 * epoch

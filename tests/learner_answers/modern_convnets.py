@@ -159,6 +159,15 @@ def fire(x, squeeze, expand):
     right = keras.layers.BatchNormalization(momentum=0.9)(right)
     return keras.layers.concatenate([left, right], axis=3)
 ''' + FIRE_MODULE, 'keras.layers spelled out, tuple kernel sizes, int(expand / 2), axis=3'),
+    answer('fire_module', 'bn-after-concatenation', 'pass', '''
+def fire(x, squeeze, expand):
+    y = layers.Conv2D(squeeze, 1, padding='same', activation='relu')(x)
+    y = layers.BatchNormalization(momentum=0.9)(y)
+    y1 = layers.Conv2D(expand // 2, 1, padding='same', activation='relu')(y)
+    y3 = layers.Conv2D(expand // 2, 3, padding='same', activation='relu')(y)
+    return layers.BatchNormalization(momentum=0.9)(layers.concatenate([y1, y3]))
+''' + FIRE_MODULE, 'one batch normalization after the concatenation: it normalizes each channel on its own, '
+                   'so it is the same as one after each expand convolution'),
     answer('fire_module', 'chained-branches', 'fail', fire_with(
         y3="y3 = layers.Conv2D(filters=expand // 2, kernel_size=3, padding='same', activation='relu')(y1)"),
            'the 3x3 expand convolution after the 1x1 one, not beside it', hint=r'parallel|side by side|branch|both'),
@@ -257,12 +266,20 @@ def fire(x, squeeze, expand):
     x = keras.Input(shape=[*TARGET_SIZE, 3])
     y = layers.Conv2D(filters=32, kernel_size=3, padding='same', activation='relu')(x)
 ''' + MODULES + HEAD), 'the first convolution without batch normalization', hint=r'batch ?norm|first'),
-    answer('squeezenet', 'two-modules', 'fail', squeezenet(STEM + '''
+    answer('squeezenet', 'two-modules-two-poolings', 'pass', squeezenet(STEM + '''
     y = layers.MaxPooling2D(pool_size=2)(y)
     y = fire_module(24, 48)(y)
     y = layers.MaxPooling2D(pool_size=2)(y)
     y = fire_module(48, 96)(y)
-''' + HEAD), 'two fire modules only', hint=r'fire module'),
+''' + HEAD), "two max-poolings with a fire module after each: the low end of the notebook's suggestions "
+             '(2 to 4 max-poolings, 1 to 3 modules between them)'),
+    answer('squeezenet', 'one-module-many-poolings', 'fail', squeezenet(STEM + '''
+    y = layers.MaxPooling2D(pool_size=2)(y)
+    y = layers.MaxPooling2D(pool_size=2)(y)
+    y = fire_module(24, 48)(y)
+    y = layers.MaxPooling2D(pool_size=2)(y)
+    y = layers.MaxPooling2D(pool_size=2)(y)
+''' + HEAD), 'a single fire module, the max-poolings stacked around it', hint=r'fire module'),
     answer('squeezenet', 'modules-not-assigned', 'fail', squeezenet(STEM + '''
     y = layers.MaxPooling2D(pool_size=2)(y)
     fire_module(24, 48)(y)
