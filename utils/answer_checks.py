@@ -83,7 +83,7 @@ def raised(what, error, hint=None):
 
     `hint` is what to do for this exercise, used when no usual cause (ERROR_HINTS) matches.
     """
-    described = f'{type(error).__name__}: {error_message(error)}'
+    described = f'{type(error).__name__}: {error_message(error).rstrip(".")}'
     usual = next((text for pattern, text in ERROR_HINTS if re.search(pattern, f'{type(error).__name__}: {error}')),
                  None)
     return f'{what} raised {described}. ' + (usual or hint or 'Read the message, fix the cell and run it again.')

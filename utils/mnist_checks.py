@@ -164,7 +164,7 @@ def _compile_problems(model, stage):
     name, learning_rate = STAGE_OPTIMIZERS.get(stage, DECAYED_OPTIMIZER)
     optimizer = model.optimizer
     try:
-        have = float(keras.ops.convert_to_numpy(optimizer.learning_rate))
+        have = float(optimizer.learning_rate)
     except Exception:  # a learning-rate schedule object
         have = math.nan
     if type(optimizer).__name__ != name or not math.isclose(have, learning_rate, rel_tol=1e-4):

@@ -328,12 +328,36 @@ def classifier_problems(model, classes, input_shape):
     return []
 
 
+def _softmax_inside(model_computation):
+    """The Steps that apply a softmax but do not make the model's output."""
+    outputs = [step for step, _ in model_computation.outputs]
+    found = []
+    for step in model_computation.steps:
+        if any(step is output for output in outputs):
+            continue
+        if is_weighted(step.operation):
+            name = output_activation(step.operation)
+        elif step.kind == 'Activation':
+            name = activation_name(step.operation.activation)
+        else:
+            name = 'softmax' if step.kind == 'Softmax' else None
+        if name == 'softmax':
+            found.append(step)
+    return found
+
+
 def activation_problems(model_computation):
-    """A problem for each pair of weighted layers with no activation function between them."""
-    return [f'no activation function between {describe(earlier.operation)} and {describe(later.operation)}: '
-            "two linear layers in a row compute no more than one. Give the first one activation='relu' "
-            "(or follow it with an Activation('relu') layer)."
-            for earlier, later in unseparated_layers(model_computation)]
+    """Problems with the activation functions: none between two weighted layers, or a softmax inside the model."""
+    problems = [f'no activation function between {describe(earlier.operation)} and {describe(later.operation)}: '
+                "two linear layers in a row compute no more than one. Give the first one activation='relu' "
+                "(or follow it with an Activation('relu') layer)."
+                for earlier, later in unseparated_layers(model_computation)]
+    inside = _softmax_inside(model_computation)
+    if inside:
+        problems.append(f'{describe(inside[0].operation)}{f" and {len(inside) - 1} more" if len(inside) > 1 else ""}'
+                        " apply a softmax inside the network: softmax belongs to the last layer only, where it turns "
+                        "the outputs into probabilities. Use activation='relu' inside.")
+    return problems
 
 
 def trainable_weight_count(model):

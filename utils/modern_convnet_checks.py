@@ -29,7 +29,6 @@ CONVOLUTIONS = ('Conv2D', 'SeparableConv2D')
 FIRE_SIZES = ((4, 24), (8, 16), (12, 8))
 FIRE_INPUT_SHAPE = (12, 12, 10)
 BATCH_NORM_MOMENTUM = 0.9  # the codelab's, for every batch normalization of the squeezenet
-LARGEST_DENSE = 200_000
 FEWEST_FIRE_MODULES, FEWEST_POOLINGS = 2, 2
 SQUEEZENET_MILESTONE = (0.80, 0.77)  # the codelab's goal within 35 epochs, and from where a run reaches it
 FINE_TUNING_MILESTONE = (0.95, 0.93)  # the codelab's figure after 12 epochs on a TPU
@@ -136,6 +135,15 @@ def check_fire_module(fire):
            f'{", ".join(f"{squeeze}/{expand}" for squeeze, expand in FIRE_SIZES)}).')
 
 
+def _fire_sizes(concatenation):
+    """(squeeze, expand) of a fire module, from its concatenation Step ((0, 1) if it has no single squeeze)."""
+    expands = [step for step in _convolution_sources(concatenation) if step is not None]
+    squeezes = {id(step): step for expand in expands for step in _convolution_sources(expand) if step is not None}
+    if len(squeezes) != 1:
+        return 0, 1
+    return next(iter(squeezes.values())).operation.filters, concatenation.output_shape[-1]
+
+
 def check_squeezenet(model):
     """Checks a squeezenet: a classifier of the photos, fire modules and poolings, batch norm, activations."""
     problems = classifier_problems(model, FLOWER_CLASSES, FLOWER_IMAGE_SHAPE)
@@ -152,10 +160,14 @@ def check_squeezenet(model):
     if len(poolings) < FEWEST_POOLINGS:
         problems.append(f'{len(poolings)} max-pooling layer(s): use 2 to 4, so that the later modules see smaller '
                         'images (and compute faster).')
-    for step in model_computation.of_kind('Dense'):
-        if step.operation.count_params() > LARGEST_DENSE:
-            problems.append(f'{describe(step.operation)} has {step.operation.count_params():,} weights: end with '
-                            'GlobalAveragePooling2D, then the Dense softmax layer.')
+    if not model_computation.of_kind('GlobalAveragePooling2D', 'GlobalMaxPooling2D'):
+        problems.append('end with GlobalAveragePooling2D, then the Dense softmax layer: it averages each channel '
+                        'of the last module into one value, with no weights (Flatten would feed every position to '
+                        'the dense layer).')
+    wide = [(squeeze, expand) for squeeze, expand in map(_fire_sizes, fire_modules) if squeeze >= expand]
+    if wide:
+        problems.append(f'a fire module squeezes to {wide[0][0]} channels and expands to {wide[0][1]}: the squeeze '
+                        'layer is the narrow one, squeeze smaller than expand, as in fire_module(24, 48).')
     problems += _batch_norm_problems(model_computation)
     problems += activation_problems(model_computation)
     report('Squeezenet', problems, f'{len(fire_modules)} fire modules, {len(poolings)} max-poolings, '

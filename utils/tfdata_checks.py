@@ -38,12 +38,20 @@ def _file_names(filenames_dataset, expected_count):
 
 
 def _grouped_by_class(names):
-    """True if the names come class by class (all the daisies first...), not shuffled together."""
+    """True if the names come class by class (all the daisies first...), not shuffled together.
+
+    Grouped, or close to alphabetical order, or one class much earlier or
+    later than the others on average: each, for a shuffled listing, at most a
+    few standard deviations away.
+    """
     classes = [pathlib.Path(name).parent.name for name in names]
     runs = 1 + sum(first != second for first, second in zip(classes, classes[1:]))
     if runs <= len(set(classes)):
         return True
     count = len(classes)
+    order = np.argsort(np.argsort(names))  # each name's place in alphabetical order
+    if count > 2 and np.corrcoef(order, np.arange(count))[0, 1] > min(0.75, SHUFFLE_SIGMAS / np.sqrt(count - 1)):
+        return True  # close to alphabetical order, as after a small shuffle buffer
     for name in set(classes):
         ranks = [rank for rank, found in enumerate(classes) if found == name]
         spread = count / np.sqrt(12 * len(ranks)) * np.sqrt(max(1 - len(ranks) / count, 1e-9))
@@ -149,7 +157,8 @@ def check_labels(decode_jpeg_and_label, filenames_dataset):
         decoded = map_in_pipeline(decode_jpeg_and_label, files)
     except Exception as error:  # the learner's function failed
         report('Labels', [raised('dataset.map(decode_jpeg_and_label)', error,
-                                 'decode_jpeg_and_label(filename) returns (image, label).')], '')
+                                 'decode_jpeg_and_label(filename) returns (image, label), the label being the folder '
+                                 "name, the next-to-last part of tf.strings.split(filename, sep='/').")], '')
         return
     problems = []
     for filename, element in zip(files, decoded):
