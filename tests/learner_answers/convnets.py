@@ -94,6 +94,11 @@ def create_model():
         conv(96), 'keras.layers.BatchNormalization()', POOL, conv(128), 'keras.layers.BatchNormalization()', POOL,
         conv(48, 1), GAP, 'keras.layers.Dropout(0.3)', SOFTMAX),
            'batch normalization after each relu convolution, dropout here and there'),
+    answer('convnet', 'valid-padding', 'pass', sequential(
+        "keras.layers.Conv2D(16, 3, activation='relu')", "keras.layers.Conv2D(32, 3, activation='relu')", POOL,
+        "keras.layers.Conv2D(64, 3, activation='relu')", POOL, "keras.layers.Conv2D(96, 3, activation='relu')", POOL,
+        "keras.layers.Conv2D(128, 3, activation='relu')", POOL, "keras.layers.Conv2D(48, 1, activation='relu')", GAP,
+        SOFTMAX), "padding left at 'valid': the images shrink by 2 pixels per convolution, which is fine"),
     answer('convnet', 'no-activation-anywhere', 'fail', sequential(
         *(conv(filters, activation=None) for filters in (16, 30)), POOL, conv(60, activation=None), POOL,
         conv(90, activation=None), POOL, conv(110, activation=None), POOL, conv(130, activation=None),
@@ -128,4 +133,8 @@ def create_model():
         conv(128, activation="'softmax'"), POOL, conv(40, 1, activation="'softmax'"), GAP, SOFTMAX),
            "activation='softmax' in every convolution: relu belongs there, softmax only at the end",
            hint=r'relu|softmax|activation'),
+    answer('convnet', 'softmax-before-pooling', 'fail', sequential(
+        *CODELAB[:-2], "keras.layers.Dense(len(FLOWER_CLASSES), activation='softmax')", GAP),
+           'the softmax layer before the global pooling: the model outputs averages of probabilities per position',
+           hint=r'softmax|last'),
 ]

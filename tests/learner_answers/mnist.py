@@ -202,6 +202,13 @@ for units in (200, 100, 60, 30):
 model.add(keras.layers.Dense(10, activation='softmax'))
 model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])
 """, "Activation('relu') layers, added in a loop"),
+    answer('stage3', 'nested-hidden-block', 'pass', """
+hidden_layers = keras.Sequential(name='hidden')
+for units in (200, 100, 60, 30):
+    hidden_layers.add(keras.layers.Dense(units, activation='relu'))
+model = keras.Sequential([keras.Input(shape=(28*28,)), hidden_layers, keras.layers.Dense(10, activation='softmax')])
+model.compile(optimizer='adam', loss='categorical_crossentropy', metrics=['accuracy'])
+""", 'the hidden layers in a nested Sequential'),
     answer('stage3', 'still-sgd', 'fail', dense_stack('relu') + COMPILE_SGD,
            'relu, but the SGD optimizer kept', hint=r'adam'),
     answer('stage3', 'still-sigmoid', 'fail', dense_stack('sigmoid') + COMPILE_ADAM,
@@ -421,6 +428,9 @@ model.add(keras.layers.Flatten())
 model.add(keras.layers.Dense(200, activation='relu'))
 model.add(keras.layers.Dense(10, activation='softmax'))
 """ + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'convolutions added in a loop'),
+    answer('stage6', 'softmax-activation-layer', 'pass', CONVNET.replace(
+        "keras.layers.Dense(10, activation='softmax')", "keras.layers.Dense(10),\n    keras.layers.Activation('softmax')")
+        + COMPILE_ADAM_001 + LR_DECAY + TAIL, "the softmax as an Activation('softmax') layer"),
     answer('stage6', 'valid-padding', 'fail', CONVNET.replace(", padding='same'", '') + COMPILE_ADAM_001
            + LR_DECAY + TAIL, "padding left at its default, 'valid'", hint=r'padding|same'),
     answer('stage6', 'no-strides', 'fail', CONVNET.replace(', strides=2', '') + COMPILE_ADAM_001 + LR_DECAY + TAIL,
@@ -840,6 +850,23 @@ def augment(digits, labels):
     images = random_shift(tf.reshape(digits, [batch, 28, 28, 1]), training=True)
     return tf.reshape(images, [batch, 28 * 28]), labels
 """, 'the batch size from tf.shape instead of -1'),
+    answer('augment', 'factor-ranges', 'pass', """
+random_shift = keras.layers.RandomTranslation(height_factor=(-0.1, 0.1), width_factor=(-0.1, 0.1),
+                                              fill_mode='constant', fill_value=0.0)
+
+def augment(digits, labels):
+    images = tf.reshape(digits, [-1, 28, 28, 1])
+    images = random_shift(images, training=True)
+    return tf.reshape(images, [-1, 28*28]), labels
+""", 'the factors as (-0.1, 0.1) ranges, fill_value=0 spelled out'),
+    answer('augment', 'half-the-image', 'fail', """
+random_shift = keras.layers.RandomTranslation(0.5, 0.5, fill_mode='constant')
+
+def augment(digits, labels):
+    images = tf.reshape(digits, [-1, 28, 28, 1])
+    images = random_shift(images, training=True)
+    return tf.reshape(images, [-1, 28*28]), labels
+""", 'shifts of up to half the image: many digits leave the frame', hint=r'0\.1|factor|far|much|shift'),
     answer('augment', 'no-channel-axis', 'fail', """
 random_shift = keras.layers.RandomTranslation(0.1, 0.1, fill_mode='constant')
 

@@ -181,6 +181,11 @@ def fire(x, squeeze, expand):
     y = layers.Conv2D(filters=squeeze, kernel_size=1, padding='same', activation='relu')(y)
     return layers.BatchNormalization(momentum=0.9)(y)
 ''' + FIRE_MODULE, 'expand first, squeeze last', hint=r'squeeze'),
+    answer('fire_module', 'expand-3x3-on-the-input', 'fail', fire_with(
+        y3="y3 = layers.Conv2D(filters=expand // 2, kernel_size=3, padding='same', activation='relu')(x)"),
+           'the 3x3 expand convolution takes x, not the squeezed y', hint=r'squeeze'),
+    answer('fire_module', 'same-branch-twice', 'fail', fire_with(**{'return': 'return layers.concatenate([y1, y1])'}),
+           'y1 concatenated with itself: the 3x3 branch is left out', hint=r'3×3|3x3|branch'),
     answer('fire_module', 'default-momentum', 'fail', fire_with(
         squeeze_bn='y = layers.BatchNormalization()(y)', y1_bn='y1 = layers.BatchNormalization()(y1)',
         y3_bn='y3 = layers.BatchNormalization()(y3)'),
@@ -251,6 +256,12 @@ def fire(x, squeeze, expand):
     y = layers.Dense(len(FLOWER_CLASSES), activation='softmax')(y)
     return keras.Model(x, y)
 '''), 'six modules, two of them in a row, dropout before the last layer'),
+    answer('squeezenet', 'flatten-after-pooling', 'pass', squeezenet(STEM + MODULES + '''
+    y = layers.GlobalAveragePooling2D()(y)
+    y = layers.Flatten()(y)
+    y = layers.Dense(len(FLOWER_CLASSES), activation='softmax')(y)
+    return keras.Model(x, y)
+'''), 'a Flatten after the global pooling: it changes nothing, the features are flat already'),
     answer('squeezenet', 'no-max-pooling', 'fail', squeezenet(STEM + '''
     y = fire_module(24, 48)(y)
     y = fire_module(48, 96)(y)
@@ -348,6 +359,9 @@ def lr_fn(epoch):
     decay_epochs = epoch - LR_RAMPUP_EPOCHS - LR_SUSTAIN_EPOCHS
     return float(LR_MIN + (LR_MAX - LR_MIN) * np.power(LR_EXP_DECAY, decay_epochs))
 '''), 'np.interp for the ramp and the sustain'),
+    answer('lr_fn', 'ramp-one-epoch-short', 'fail', lr_fn_with(
+        ramp='return LR_START + (LR_MAX - LR_START) * epoch / (LR_RAMPUP_EPOCHS - 1)'),
+           'divides by LR_RAMPUP_EPOCHS - 1: the ramp overshoots LR_MAX', hint=r'epoch|learning rate'),
     answer('lr_fn', 'decay-off-by-one', 'fail', lr_fn_with(
         decay='return (LR_MAX - LR_MIN) * LR_EXP_DECAY ** (epoch - LR_RAMPUP_EPOCHS - LR_SUSTAIN_EPOCHS + 1) + LR_MIN'),
            'the decay one epoch ahead', hint=r'epoch|learning rate'),
@@ -386,6 +400,10 @@ def lr_fn(epoch):
     xception.trainable = False  # transfer learning, as in Part 2
     xception.trainable = True   # no: fine-tuning
 '''), "the playground's line kept, then undone"),
+    answer('fine_tuning', 'each-layer-only', 'pass', fine_tuning('''
+    for layer in xception.layers:
+        layer.trainable = True
+'''), 'every layer made trainable (the model itself is, as loaded)'),
     answer('fine_tuning', 'baseline-kept-after', 'fail', fine_tuning('''
     xception.trainable = True
     xception.trainable = False  # frozen: transfer learning, as in Part 2

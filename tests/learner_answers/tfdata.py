@@ -266,6 +266,11 @@ def decode_jpeg_and_label(filename):
     parts = tf.strings.split(filename, sep='/')
     return image, tf.gather(parts, tf.shape(parts)[0] - 2)
 """ + SHOW_LABELS, 'tf.gather of the next-to-last part'),
+    answer('decode_jpeg_and_label', 'slice-not-index', 'fail', """
+def decode_jpeg_and_label(filename):
+    label = tf.strings.split(filename, sep='/')[-2:-1]
+    return decode_jpeg(filename), label
+""", 'a slice [-2:-1]: a one-element vector, not a string', hint=r'shape|scalar|\[-2\]|vector|one string'),
     # ---------------------------------------------------------------- to_tfrecord
     answer('to_tfrecord', 'feature-helpers', 'pass', """
 def _bytestring_feature(list_of_bytestrings):
@@ -306,6 +311,10 @@ def to_tfrecord(image_bytes, label, height, width):
         label="'label': tf.train.Feature(bytes_list=tf.train.BytesList(value=[label.decode().encode('utf-8')])),",
         size="'size': tf.train.Feature(int64_list=tf.train.Int64List(value=[int(height), int(width)])),"),
         'np.zeros one-hot, the label decoded and encoded again, int() sizes'),
+    answer('to_tfrecord', 'int-one-hot-in-float-list', 'pass', to_tfrecord_with(
+        one_hot='one_hot_class = [int(index == class_num) for index in range(len(FLOWER_CLASSES))]',
+        one_hot_class="'one_hot_class': tf.train.Feature(float_list=tf.train.FloatList(value=one_hot_class)),"),
+           'the one-hot class as 0/1 ints in a FloatList: stored as floats all the same'),
     answer('to_tfrecord', 'class-off-by-one', 'fail',
            to_tfrecord_with(class_num="class_num = FLOWER_CLASSES.index(label.decode('utf-8')) + 1",
                             one_hot='one_hot_class = np.eye(len(FLOWER_CLASSES) + 1)[class_num][1:]'),
@@ -369,6 +378,22 @@ def read_tfrecord(example):
     image = tf.ensure_shape(tf.cast(image, tf.float32) * (1 / 255), [*TARGET_SIZE, 3])
     return image, parsed['class']
 """ + SHOW_RECORDS, 'keyword arguments, the size parsed too, tf.ensure_shape, × 1/255'),
+    answer('read_tfrecord', 'resize-instead-of-reshape', 'pass', read_tfrecord_with(
+        reshape='image = tf.image.resize(image, TARGET_SIZE)'),
+           'tf.image.resize to TARGET_SIZE, which the images already have, instead of tf.reshape'),
+    answer('read_tfrecord', 'one-hot-spec-wrong', 'fail', """
+def read_tfrecord(example):
+    features = {
+        'image': tf.io.FixedLenFeature([], tf.string),
+        'class': tf.io.FixedLenFeature([], tf.int64),
+        'one_hot_class': tf.io.FixedLenFeature([], tf.float32),
+    }
+    example = tf.io.parse_single_example(example, features)
+    image = tf.io.decode_jpeg(example['image'], channels=3)
+    image = tf.reshape(tf.cast(image, tf.float32) / 255.0, [*TARGET_SIZE, 3])
+    return image, example['class']
+""" + SHOW_RECORDS, 'one_hot_class described as a single float: it holds 5, parsing fails',
+           hint=r'one_hot_class|5|shape'),
     answer('read_tfrecord', 'one-hot', 'fail', read_tfrecord_with(
         **{'return': "return image, tf.sparse.to_dense(example['one_hot_class'])"}),
            'returns the one-hot class, not the class number', hint=r'class'),
