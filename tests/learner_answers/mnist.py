@@ -283,8 +283,6 @@ def lr_decay(epoch):
 def lr_decay(epoch):
     return 0.01
 """ + TAIL, 'the learning rate never decays', hint=r'learning rate|lr_decay'),
-    answer('stage4', 'default-adam', 'fail', dense_stack('relu') + COMPILE_ADAM + LR_DECAY + TAIL,
-           "compiled with 'adam' at 0.001, not at 0.01", hint=r'0\.01|learning rate'),
     answer('stage4', 'forgot-the-start-rate', 'fail', dense_stack('relu') + COMPILE_ADAM_001 + """
 def lr_decay(epoch):
     return 0.6 ** epoch

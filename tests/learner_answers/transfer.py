@@ -82,8 +82,8 @@ with strategy.scope():
 model.summary()
 """, 'model.add, integer scale and offset, dropout before the last layer'),
     answer('transfer_model', 'wide-dense-head', 'pass', sequential(
-        RESCALE, 'mobilenet', 'keras.layers.Flatten()', "keras.layers.Dense(256, activation='relu')",
-        'keras.layers.Dropout(0.5)', SOFTMAX), 'Flatten, a relu dense layer of 256, dropout, softmax'),
+        RESCALE, 'mobilenet', 'keras.layers.GlobalAveragePooling2D()', "keras.layers.Dense(256, activation='relu')",
+        'keras.layers.Dropout(0.5)', SOFTMAX), 'global average pooling, a relu dense layer of 256, dropout, softmax'),
     answer('transfer_model', 'no-rescaling', 'fail', sequential('mobilenet', 'keras.layers.Flatten()', SOFTMAX),
            'no Rescaling: MobileNetV2 gets [0, 1] pixels, it was trained on [-1, 1]',
            hint=r'rescal|\[-1, 1\]|-1'),
