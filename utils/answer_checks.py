@@ -45,6 +45,8 @@ ERROR_HINTS = [
     (r'expected (min_)?ndim|is incompatible with the layer',
      'a layer got a tensor of the wrong rank: a Dense layer needs Flatten() before it, a Conv2D layer images '
      'of shape (height, width, channels).'),
+    (r'must assign iterable|object is not iterable',
+     'a BytesList, Int64List or FloatList takes a list of values: value=[class_num], even for a single value.'),
     (r"has type str, but expected one of: bytes",
      "a BytesList holds bytes: the label arrives as bytes already (don't decode it there), and text "
      "becomes bytes with .encode('utf-8')."),

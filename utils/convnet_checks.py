@@ -18,7 +18,7 @@ from utils.model_checks import (
 
 CONVOLUTIONS = ('Conv2D', 'SeparableConv2D', 'DepthwiseConv2D')
 SHRINKING = ('MaxPooling2D', 'AveragePooling2D')
-FEWEST_WEIGHTS, MOST_WEIGHTS, LARGEST_DENSE = 20_000, 1_000_000, 200_000
+FEWEST_WEIGHTS, MOST_WEIGHTS, LARGEST_DENSE = 10_000, 1_000_000, 200_000
 FEWEST_CONVOLUTIONS = 3
 # The codelab's milestones, by design: (what the design is, milestone, reached from, what to try next).
 DESIGN_MILESTONES = {

@@ -179,8 +179,8 @@ def _compile_problems(model, stage):
     names = [metric if isinstance(metric, str) else (metric.get('config') or {}).get('name')
              for metric in metrics if isinstance(metric, (str, dict))]
     if 'accuracy' not in names:
-        problems.append("compile with metrics=['accuracy']: the training prints it, and the table of the stages "
-                        'at the end reads it.')
+        problems.append("compile with metrics=['accuracy']: the history then names it 'accuracy', which the live "
+                        'chart and the table of the stages at the end read.')
     return problems
 
 

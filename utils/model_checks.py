@@ -348,10 +348,12 @@ def _softmax_inside(model_computation):
 
 def activation_problems(model_computation):
     """Problems with the activation functions: none between two weighted layers, or a softmax inside the model."""
-    problems = [f'no activation function between {describe(earlier.operation)} and {describe(later.operation)}: '
-                "two linear layers in a row compute no more than one. Give the first one activation='relu' "
-                "(or follow it with an Activation('relu') layer)."
-                for earlier, later in unseparated_layers(model_computation)]
+    pairs, problems = unseparated_layers(model_computation), []
+    for earlier in {id(earlier): earlier for earlier, _ in pairs}.values():
+        later = ', '.join(describe(step.operation) for first, step in pairs if first is earlier)
+        problems.append(f'no activation function between {describe(earlier.operation)} and {later}: two linear '
+                        "layers in a row compute no more than one. Give the first one activation='relu' (or follow "
+                        "it with an Activation('relu') layer).")
     inside = _softmax_inside(model_computation)
     if inside:
         problems.append(f'{describe(inside[0].operation)}{f" and {len(inside) - 1} more" if len(inside) > 1 else ""}'
