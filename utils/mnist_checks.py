@@ -68,6 +68,7 @@ STAGE_MILESTONES = {
 }
 # Probe digits for check_augment: strokes in the middle, away from the border by MARGIN pixels.
 MARGIN = 9
+PROBE_DIGITS = 32
 TRANSLATION = 0.1 * 28  # RandomTranslation(0.1, 0.1) moves a digit by at most this many pixels
 
 
@@ -297,28 +298,32 @@ def _augment_problems(augment):
     if augment is None:
         return ['augment is None: no data augmentation yet. Write augment(digits, labels) with '
                 "keras.layers.RandomTranslation(0.1, 0.1, fill_mode='constant').", ]
-    digits = _probe_digits(8, seed=7)
+    digits = _probe_digits(PROBE_DIGITS, seed=7)
     moved, problem = _augmented(augment, digits)
     if problem:
         return [problem]
     if np.allclose(moved, digits, atol=1e-6):
         return ['augment returned the digits unchanged: the RandomTranslation layer moves them when called '
                 'with training=True.']
-    shifts = []
+    shifts, strangers = [], []
     for number, (digit, image) in enumerate(zip(digits, moved)):
         digit, image = digit.reshape(28, 28), image.reshape(28, 28)
         shift = _centre(image) - _centre(digit) if image.sum() > 0 else np.zeros(2)
         error = np.linalg.norm(_shifted(digit, *shift) - image) / np.linalg.norm(digit)
         if abs(image.sum() - digit.sum()) > 0.05 * digit.sum() or error > 0.25:
-            return [f'augmented digit {number} is not digit {number} moved: reshape the batch to [-1, 28, 28, 1] '
-                    '(28x28 images with 1 channel, else RandomTranslation takes the batch for one image and '
-                    'mixes the digits), and move the digits with keras.layers.RandomTranslation only.']
-        shifts.append(shift)
-    shifts = np.array(shifts)
-    if np.abs(shifts).max() > 1.5 * TRANSLATION:
-        return [f'a digit moved by {np.abs(shifts).max():.1f} pixels: RandomTranslation(0.1, 0.1) moves them by at '
-                f'most 10% of their 28 pixels, {TRANSLATION:.1f}.']
-    if np.ptp(shifts, axis=0).max() < 0.05:
+            strangers.append(number)
+        else:
+            shifts.append(shift)
+    farthest = np.abs(shifts).max() if shifts else 0
+    if farthest > 1.5 * TRANSLATION:
+        return [f'a digit moved by {farthest:.1f} pixels: RandomTranslation(0.1, 0.1) moves them by at most 10% of '
+                f'their 28 pixels, {TRANSLATION:.1f} (its factors are fractions of the height and width); shifted '
+                'farther, digits leave the frame.']
+    if strangers:
+        return [f'augmented digit {strangers[0]} is not digit {strangers[0]} moved: reshape the batch to '
+                '[-1, 28, 28, 1] (28x28 images with 1 channel, else RandomTranslation takes the batch for one image '
+                'and mixes the digits), and move the digits with keras.layers.RandomTranslation only.']
+    if np.ptp(np.array(shifts), axis=0).max() < 0.05:
         return ['all the digits of the batch moved together, by the same amount: each digit should move on its '
                 'own. Reshape the batch to [-1, 28, 28, 1] (a batch of 28x28 images with 1 channel) for '
                 'RandomTranslation.']

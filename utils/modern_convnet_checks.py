@@ -25,6 +25,7 @@ from utils.model_checks import (
 )
 
 CONVOLUTIONS = ('Conv2D', 'SeparableConv2D')
+ACTIVATIONS = ('Activation', 'ReLU', 'Relu')
 # (squeeze, expand) sizes at which fire is built: squeeze smaller, equal to expand / 2, larger.
 FIRE_SIZES = ((4, 24), (8, 16), (12, 8))
 FIRE_INPUT_SHAPE = (12, 12, 10)
@@ -51,7 +52,11 @@ def _convolution_sources(step):
 
 
 def _normalised_after(model_computation, step):
-    """The BatchNormalization Step that follows a convolution (through its activation), or None."""
+    """The BatchNormalization Step that follows a convolution (through its activation, or a concatenation), or None.
+
+    Batch normalization works channel by channel: after a concatenation, it is
+    the same as after each of the branches.
+    """
     current = step
     while True:
         consumers = model_computation.consumers(current)
@@ -60,8 +65,8 @@ def _normalised_after(model_computation, step):
         current = consumers[0]
         if current.kind == 'BatchNormalization':
             return current
-        if is_weighted(current.operation) or current.kind in ('Concatenate', 'Add') or \
-                not passes_linear_signal(current) and current.kind not in ('Activation', 'ReLU', 'Relu'):
+        if is_weighted(current.operation) or current.kind == 'Add' or \
+                not passes_linear_signal(current) and current.kind not in ACTIVATIONS:
             return None
 
 
@@ -81,6 +86,14 @@ def _batch_norm_problems(model_computation):
                         f'codelab uses layers.BatchNormalization(momentum={BATCH_NORM_MOMENTUM}), whose averages '
                         'follow the training faster, as this short training needs.')
     return problems
+
+
+def _joining_step(step):
+    """The Step that joins the branches of a module ending with `step`: back through batch norm and activations."""
+    while step is not None and len(step.sources) == 1 and step.kind != 'Concatenate' and (
+            step.kind in ACTIVATIONS or step.kind == 'BatchNormalization'):
+        step = step.sources[0][0]
+    return step
 
 
 def _fire_problems(fire, squeeze, expand):
@@ -112,9 +125,8 @@ def _fire_problems(fire, squeeze, expand):
         problems.append(f'after the squeeze, a 1x1 and a 3x3 convolution of expand // 2 = {expand // 2} filters '
                         'each, side by side; found ' + (', '.join(f'{size[0]}x{size[1]} with {filters}'
                                                                   for size, filters in found) or 'none') + '.')
-    shape = tuple(module.outputs[0].shape)
-    if shape != (None, *FIRE_INPUT_SHAPE[:2], expand) or model_computation.outputs[0][0].kind != 'Concatenate':
-        last = model_computation.outputs[0][0]
+    shape, last = tuple(module.outputs[0].shape), _joining_step(model_computation.outputs[0][0])
+    if shape != (None, *FIRE_INPUT_SHAPE[:2], expand) or last is None or last.kind != 'Concatenate':
         problems.append('the module should end with layers.concatenate of the two expand branches, '
                         f'{expand} channels; it ends with {describe(last.operation) if last else "its input"}, '
                         f'output shape {shape}.')
