@@ -25,6 +25,7 @@ import os
 import pathlib
 import pkgutil
 import re
+import signal
 import sys
 import tempfile
 import traceback
@@ -42,6 +43,24 @@ CORPUS = [importlib.import_module(f'{learner_answers.__name__}.{module.name}')
 FEWEST_ANSWERS_PER_EXERCISE = (5, 3)  # at least 5 mistakes and 3 valid answers for every exercise
 # Exceptions that a check raises on purpose: (function raising it, exception type).
 DOCUMENTED_RAISES = {('check_classifier', ValueError)}
+CHECK_SECONDS = 120  # a check that takes longer (an infinite dataset read to its end, say) has hung: a crash
+
+
+class CheckTimeout(Exception):
+    """Raised in a check cell that ran longer than CHECK_SECONDS."""
+
+
+@contextlib.contextmanager
+def _time_limit(seconds):
+    def stop(signum, frame):
+        raise CheckTimeout(f'the check ran for more than {seconds} s')
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _source(notebook):
@@ -108,7 +127,8 @@ def run_answer(path, start, check, code, folder):
         error = _run_cell(source, namespace, f'<{path.name} cell {index}>', io.StringIO())
         if error is not None:
             cell_errors.append(f'cell {index}: {type(error).__name__}: {error}'[:300])
-    error = _run_cell(cells[check], namespace, f'<{path.name} check>', output)
+    with _time_limit(CHECK_SECONDS):
+        error = _run_cell(cells[check], namespace, f'<{path.name} check>', output)
     keras.mixed_precision.set_global_policy('float32')  # whatever the cell left
     return {'cell_errors': cell_errors, 'output': output.getvalue(), 'error': error}
 

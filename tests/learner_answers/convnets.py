@@ -99,6 +99,8 @@ def create_model():
         "keras.layers.Conv2D(64, 3, activation='relu')", POOL, "keras.layers.Conv2D(96, 3, activation='relu')", POOL,
         "keras.layers.Conv2D(128, 3, activation='relu')", POOL, "keras.layers.Conv2D(48, 1, activation='relu')", GAP,
         SOFTMAX), "padding left at 'valid': the images shrink by 2 pixels per convolution, which is fine"),
+    answer('convnet', 'flatten-after-pooling', 'pass', sequential(*CODELAB[:-1], 'keras.layers.Flatten()', SOFTMAX),
+           'a Flatten after the global average pooling: harmless, the features are flat already'),
     answer('convnet', 'no-activation-anywhere', 'fail', sequential(
         *(conv(filters, activation=None) for filters in (16, 30)), POOL, conv(60, activation=None), POOL,
         conv(90, activation=None), POOL, conv(110, activation=None), POOL, conv(130, activation=None),

@@ -104,6 +104,28 @@ model = keras.Sequential([
 ])
 model.compile(optimizer='sgd', loss='categorical_crossentropy', metrics=['accuracy'])
 """, "a harmless Flatten of the already flat digits; TensorFlow's tf.nn.sigmoid and tf.nn.softmax"),
+    answer('stage2', 'input-shape-argument', 'pass', """
+model = keras.Sequential([
+    keras.layers.Dense(200, activation='sigmoid', input_shape=(28*28,)),
+    keras.layers.Dense(100, activation='sigmoid'),
+    keras.layers.Dense(60, activation='sigmoid'),
+    keras.layers.Dense(30, activation='sigmoid'),
+    keras.layers.Dense(10, activation='softmax'),
+])
+model.compile(optimizer='sgd', loss='categorical_crossentropy', metrics=['accuracy'])
+""", "input_shape on the first layer, the older Keras way, instead of keras.Input"),
+    answer('stage2', 'no-input', 'fail', """
+model = keras.Sequential([
+    keras.layers.Dense(200, activation='sigmoid'),
+    keras.layers.Dense(100, activation='sigmoid'),
+    keras.layers.Dense(60, activation='sigmoid'),
+    keras.layers.Dense(30, activation='sigmoid'),
+    keras.layers.Dense(10, activation='softmax'),
+])
+model.compile(optimizer='sgd', loss='categorical_crossentropy', metrics=['accuracy'])
+model.summary()
+""", 'no keras.Input: the model has no input shape, no weights yet, and model.summary() fails',
+           hint=r'input|built'),
     answer('stage2', 'relu-instead-of-sigmoid', 'fail', dense_stack('relu') + COMPILE_SGD,
            'relu already: the stage asks for sigmoid', hint=r'sigmoid'),
     answer('stage2', 'sizes-reversed', 'fail', """
@@ -857,6 +879,14 @@ def augment(digits, labels):
     images = random_shift(images, training=True)
     return tf.reshape(images, [-1, 28*28]), labels
 """, 'the factors as (-0.1, 0.1) ranges, fill_value=0 spelled out'),
+    answer('augment', 'seeded-layer', 'pass', """
+random_shift = keras.layers.RandomTranslation(0.1, 0.1, fill_mode='constant', seed=42)
+
+def augment(digits, labels):
+    images = tf.reshape(digits, [-1, 28, 28, 1])
+    images = random_shift(images, training=True)
+    return tf.reshape(images, [-1, 28*28]), labels
+""", 'a seed for the random shifts'),
     answer('augment', 'half-the-image', 'fail', """
 random_shift = keras.layers.RandomTranslation(0.5, 0.5, fill_mode='constant')
 

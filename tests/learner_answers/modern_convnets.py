@@ -186,6 +186,8 @@ def fire(x, squeeze, expand):
            'the 3x3 expand convolution takes x, not the squeezed y', hint=r'squeeze'),
     answer('fire_module', 'same-branch-twice', 'fail', fire_with(**{'return': 'return layers.concatenate([y1, y1])'}),
            'y1 concatenated with itself: the 3x3 branch is left out', hint=r'3×3|3x3|branch'),
+    answer('fire_module', 'returns-the-squeeze', 'fail', fire_with(**{'return': 'return y'}),
+           'returns y, the squeezed tensor: the expand branches are left out of the model', hint=r'concatenat|expand'),
     answer('fire_module', 'default-momentum', 'fail', fire_with(
         squeeze_bn='y = layers.BatchNormalization()(y)', y1_bn='y1 = layers.BatchNormalization()(y1)',
         y3_bn='y3 = layers.BatchNormalization()(y3)'),
@@ -362,6 +364,11 @@ def lr_fn(epoch):
     answer('lr_fn', 'ramp-one-epoch-short', 'fail', lr_fn_with(
         ramp='return LR_START + (LR_MAX - LR_START) * epoch / (LR_RAMPUP_EPOCHS - 1)'),
            'divides by LR_RAMPUP_EPOCHS - 1: the ramp overshoots LR_MAX', hint=r'epoch|learning rate'),
+    answer('lr_fn', 'decay-times-not-power', 'fail', lr_fn_with(
+        decay='return (LR_MAX - LR_MIN) * LR_EXP_DECAY * (epoch - LR_RAMPUP_EPOCHS - LR_SUSTAIN_EPOCHS) + LR_MIN'),
+           'LR_EXP_DECAY * epochs instead of LR_EXP_DECAY ** epochs', hint=r'epoch|learning rate'),
+    answer('lr_fn', 'max-during-the-ramp', 'fail', lr_fn_with(ramp='return LR_MAX'),
+           'LR_MAX from the first epoch: no ramp-up', hint=r'epoch|learning rate'),
     answer('lr_fn', 'decay-off-by-one', 'fail', lr_fn_with(
         decay='return (LR_MAX - LR_MIN) * LR_EXP_DECAY ** (epoch - LR_RAMPUP_EPOCHS - LR_SUSTAIN_EPOCHS + 1) + LR_MIN'),
            'the decay one epoch ahead', hint=r'epoch|learning rate'),

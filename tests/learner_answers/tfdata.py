@@ -130,6 +130,10 @@ print('Number of files:', len(filenames_dataset))
     answer('file_listing', 'ten-files', 'fail',
            'filenames_dataset = tf.data.Dataset.list_files(PHOTO_PATTERNS, seed=SHUFFLE_SEED).take(10)\n'
            + SHOW_FILES, '.take(10) kept in the dataset: only 10 photos', hint=r'files|patterns|10'),
+    answer('file_listing', 'repeated', 'fail',
+           'filenames_dataset = tf.data.Dataset.list_files(PHOTO_PATTERNS, seed=SHUFFLE_SEED).repeat()\n' + SHOW_FILES,
+           '.repeat() on the file names: an endless list, and writing the TFRecords would never end',
+           hint=r'repeat|infinite|endless|never'),
     answer('file_listing', 'sorted-dataset', 'fail', """
 photo_paths = sorted(tf.io.gfile.glob(PHOTO_PATTERNS))
 filenames_dataset = tf.data.Dataset.from_tensor_slices(photo_paths)
@@ -315,6 +319,13 @@ def to_tfrecord(image_bytes, label, height, width):
         one_hot='one_hot_class = [int(index == class_num) for index in range(len(FLOWER_CLASSES))]',
         one_hot_class="'one_hot_class': tf.train.Feature(float_list=tf.train.FloatList(value=one_hot_class)),"),
            'the one-hot class as 0/1 ints in a FloatList: stored as floats all the same'),
+    answer('to_tfrecord', 'tf-one-hot-numpy', 'pass', to_tfrecord_with(
+        one_hot='one_hot_class = tf.one_hot(class_num, len(FLOWER_CLASSES)).numpy()'),
+           'tf.one_hot, made a numpy array'),
+    answer('to_tfrecord', 'tf-one-hot-tensor', 'pass', to_tfrecord_with(
+        one_hot='one_hot_class = tf.one_hot(class_num, len(FLOWER_CLASSES))',
+        one_hot_class="'one_hot_class': tf.train.Feature(float_list=tf.train.FloatList(value=one_hot_class)),"),
+           'the tf.one_hot tensor itself in the FloatList, which takes its values'),
     answer('to_tfrecord', 'class-off-by-one', 'fail',
            to_tfrecord_with(class_num="class_num = FLOWER_CLASSES.index(label.decode('utf-8')) + 1",
                             one_hot='one_hot_class = np.eye(len(FLOWER_CLASSES) + 1)[class_num][1:]'),
@@ -422,6 +433,10 @@ def read_tfrecord(example):
         class_feature="'class': tf.io.FixedLenFeature([], tf.float32),",
         **{'return': "return image, example['class']"}),
            'the class parsed as a float feature: parsing fails, it is an Int64List', hint=r'int64|class'),
+    answer('read_tfrecord', 'three-values', 'fail', read_tfrecord_with(
+        **{'return': "return image, example['class'], example['label']"}),
+           'returns (image, class, label): the models take (image, class) pairs',
+           hint=r'\(image, class\)|two|pair|tuple|3'),
     answer('read_tfrecord', 'float64-pixels', 'fail', read_tfrecord_with(
         scale='image = tf.cast(image, tf.float64) / 255.0'), 'float64 pixels: the models take float32',
            hint=r'float32'),

@@ -95,6 +95,10 @@ model.summary()
         'keras.layers.Flatten()', SOFTMAX),
            "MobileNetV2's preprocess_input expects [0, 255]: on [0, 1] pixels it gives about -1 everywhere",
            hint=r'rescal|\[-1, 1\]|-1'),
+    answer('transfer_model', 'rescaling-for-0-255', 'fail', sequential(
+        'keras.layers.Rescaling(1./127.5, offset=-1)', 'mobilenet', 'keras.layers.Flatten()', SOFTMAX),
+           'Rescaling(1./127.5, offset=-1), as for [0, 255] pixels: ours are in [0, 1], they end up near -1',
+           hint=r'rescal|\[-1, 1\]|-1'),
     answer('transfer_model', 'whole-model-frozen', 'fail', """
 with strategy.scope():
     mobilenet = pretrained_model(keras.applications.MobileNetV2, input_shape=[*TARGET_SIZE, 3], include_top=False)
