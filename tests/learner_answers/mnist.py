@@ -449,7 +449,8 @@ model.add(keras.layers.Dense(200, activation='relu'))
 model.add(keras.layers.Dense(10, activation='softmax'))
 """ + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'convolutions added in a loop'),
     answer('stage6', 'softmax-activation-layer', 'pass', CONVNET.replace(
-        "keras.layers.Dense(10, activation='softmax')", "keras.layers.Dense(10),\n    keras.layers.Activation('softmax')")
+        "keras.layers.Dense(10, activation='softmax')",
+        "keras.layers.Dense(10),\n    keras.layers.Activation('softmax')")
         + COMPILE_ADAM_001 + LR_DECAY + TAIL, "the softmax as an Activation('softmax') layer"),
     answer('stage6', 'valid-padding', 'fail', CONVNET.replace(", padding='same'", '') + COMPILE_ADAM_001
            + LR_DECAY + TAIL, "padding left at its default, 'valid'", hint=r'padding|same'),
@@ -462,7 +463,8 @@ model.add(keras.layers.Dense(10, activation='softmax'))
            'convolutions without activation', hint=r'relu'),
     answer('stage6', 'no-flatten', 'fail', CONVNET.replace('    keras.layers.Flatten(),\n', '') + COMPILE_ADAM_001
            + LR_DECAY + TAIL, 'no Flatten: the Dense layers apply to every pixel', hint=r'flatten'),
-    answer('stage6', 'filters-swapped', 'fail', CONVNET.replace('kernel_size=3, filters=12', 'kernel_size=3, filters=32')
+    answer('stage6', 'filters-swapped', 'fail', CONVNET
+           .replace('kernel_size=3, filters=12', 'kernel_size=3, filters=32')
            .replace('kernel_size=6, filters=32', 'kernel_size=6, filters=12') + COMPILE_ADAM_001 + LR_DECAY + TAIL,
            '32 filters first and 12 last', hint=r'12|32'),
     answer('stage6', 'pooling-instead-of-strides', 'fail', """

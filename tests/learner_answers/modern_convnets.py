@@ -87,8 +87,11 @@ def lr_cell(code):
     return LR_PARAMETERS + code.strip('\n') + '\n' + LR_END
 
 
-def lr_fn_with(ramp='return LR_START + (LR_MAX - LR_START) * epoch / LR_RAMPUP_EPOCHS',
-               decay='return (LR_MAX - LR_MIN) * LR_EXP_DECAY ** (epoch - LR_RAMPUP_EPOCHS - LR_SUSTAIN_EPOCHS) + LR_MIN'):
+RAMP = 'return LR_START + (LR_MAX - LR_START) * epoch / LR_RAMPUP_EPOCHS'
+DECAY = 'return (LR_MAX - LR_MIN) * LR_EXP_DECAY ** (epoch - LR_RAMPUP_EPOCHS - LR_SUSTAIN_EPOCHS) + LR_MIN'
+
+
+def lr_fn_with(ramp=RAMP, decay=DECAY):
     return lr_cell(f'''
 def lr_fn(epoch):
     if epoch < LR_RAMPUP_EPOCHS:

@@ -38,7 +38,8 @@ def to_tfrecord_with(**changes):
         'class': "'class': tf.train.Feature(int64_list=tf.train.Int64List(value=[class_num])),",
         'label': "'label': tf.train.Feature(bytes_list=tf.train.BytesList(value=[label])),",
         'size': "'size': tf.train.Feature(int64_list=tf.train.Int64List(value=[height, width])),",
-        'one_hot_class': "'one_hot_class': tf.train.Feature(float_list=tf.train.FloatList(value=one_hot_class.tolist())),",
+        'one_hot_class': ("'one_hot_class': "
+                          'tf.train.Feature(float_list=tf.train.FloatList(value=one_hot_class.tolist())),'),
         'return': 'return tf.train.Example(features=tf.train.Features(feature=feature))',
     }
     lines.update(changes)
@@ -349,7 +350,8 @@ def to_tfrecord(image_bytes, label, height, width):
     answer('to_tfrecord', 'label-as-str', 'fail', to_tfrecord_with(
         label="'label': tf.train.Feature(bytes_list=tf.train.BytesList(value=[label.decode('utf-8')])),"),
            'the label as a str in a BytesList', hint=r'bytes|label'),
-    answer('to_tfrecord', 'index-of-bytes', 'fail', to_tfrecord_with(class_num='class_num = FLOWER_CLASSES.index(label)'),
+    answer('to_tfrecord', 'index-of-bytes', 'fail',
+           to_tfrecord_with(class_num='class_num = FLOWER_CLASSES.index(label)'),
            "FLOWER_CLASSES.index(label) with label as bytes: b'roses' is not in the list", hint=r'decode|bytes'),
     answer('to_tfrecord', 'scalar-not-list', 'fail', to_tfrecord_with(
         **{'class': "'class': tf.train.Feature(int64_list=tf.train.Int64List(value=class_num)),"}),
