@@ -14,6 +14,8 @@ exercise's check. No training. Each answer must get:
 
 A learner cell, or a cell after it, that raises does not stop the run: the learner would still
 run the check for a hint, on what the cell defined before raising. A valid answer must not raise.
+A cell that runs for more than CHECK_SECONDS is stopped: in the check, that is a crash (a hang).
+The cells before the exercise run once per exercise; each answer gets a copy of their namespace.
 
     python -m tests.test_learner_answers   # a summary of the misjudged answers, by kind
 """
@@ -43,17 +45,17 @@ CORPUS = [importlib.import_module(f'{learner_answers.__name__}.{module.name}')
 FEWEST_ANSWERS_PER_EXERCISE = (5, 3)  # at least 5 mistakes and 3 valid answers for every exercise
 # Exceptions that a check raises on purpose: (function raising it, exception type).
 DOCUMENTED_RAISES = {('check_classifier', ValueError)}
-CHECK_SECONDS = 120  # a check that takes longer (an infinite dataset read to its end, say) has hung: a crash
+CHECK_SECONDS = 120  # a cell that takes longer (an endless dataset read to its end, say) has hung: in a check, a crash
 
 
 class CheckTimeout(Exception):
-    """Raised in a check cell that ran longer than CHECK_SECONDS."""
+    """Raised in a cell that ran longer than CHECK_SECONDS."""
 
 
 @contextlib.contextmanager
 def _time_limit(seconds):
     def stop(signum, frame):
-        raise CheckTimeout(f'the check ran for more than {seconds} s')
+        raise CheckTimeout(f'the cell ran for more than {seconds} s')
     previous = signal.signal(signal.SIGALRM, stop)
     signal.alarm(seconds)
     try:
@@ -124,7 +126,8 @@ def run_answer(path, start, check, code, folder):
     cell_errors, output = [], io.StringIO()
     for index in range(start, check):
         source = code if index == start else playground.solution_source(cells[index])
-        error = _run_cell(source, namespace, f'<{path.name} cell {index}>', io.StringIO())
+        with _time_limit(CHECK_SECONDS):
+            error = _run_cell(source, namespace, f'<{path.name} cell {index}>', io.StringIO())
         if error is not None:
             cell_errors.append(f'cell {index}: {type(error).__name__}: {error}'[:300])
     with _time_limit(CHECK_SECONDS):
