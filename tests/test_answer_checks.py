@@ -204,7 +204,7 @@ def test_two_linear_layers_in_a_row_are_found():
     ([0.5, 0.97], "✓ Stage 3: validation accuracy 97% after 2 epochs (best 97%), the codelab's milestone is about "
                   '97%.'),
     ([0.42], "✗ Stage 3: validation accuracy 42% after 1 epoch (best 42%), below the codelab's milestone of about "
-             '97%: run the check of the model above'),
+             '97%: train for all the epochs (EPOCHS), and check the model'),
 ])
 def test_a_result_check_compares_with_the_milestone_in_one_line(accuracies, line, capsys):
     history = keras.callbacks.History()
@@ -212,3 +212,12 @@ def test_a_result_check_compares_with_the_milestone_in_one_line(accuracies, line
     mnist_checks.check_stage_accuracy(3, history)
     output = capsys.readouterr().out
     assert output.startswith(line) and output.count('\n') == 1
+
+
+def test_a_check_that_fails_on_an_unforeseen_answer_says_so_without_a_traceback(capsys):
+    @answer_checks.never_raises('Fire module')
+    def check_with_a_limit(answer):
+        raise KeyError(answer)
+    check_with_a_limit('an answer')
+    assert capsys.readouterr().out.startswith("✗ Fire module: the check could not judge this answer (KeyError: "
+                                              "'an answer').")

@@ -11,6 +11,7 @@ This module holds what every notebook's checks share; each notebook's checks
 are in their own module (utils/*_checks.py), so that a notebook's hidden cells
 carry only the checks it calls.
 """
+import functools
 import re
 
 import tensorflow as tf
@@ -66,6 +67,25 @@ def report(topic, problems, success):
         print(f'✗ {topic}: {problem}')
     if not problems:
         print(f'✓ {topic}: {success}')
+
+
+def never_raises(topic):
+    """Decorates a check so that an exception in the check itself is a ✗ line, not a traceback.
+
+    The checks catch the learner's exceptions themselves, with a hint; this is
+    for an answer written in a way the check did not foresee.
+    """
+    def decorate(check):
+        @functools.wraps(check)
+        def guarded(*args, **kwargs):
+            try:
+                return check(*args, **kwargs)
+            except Exception as error:  # the check's own limit: say so, do not stop the notebook
+                report(topic, [f'the check could not judge this answer ({type(error).__name__}: '
+                               f'{error_message(error)}). Compare your code with the instructions of the exercise: '
+                               'if it does what they ask, it is right.'], '')
+        return guarded
+    return decorate
 
 
 def error_message(error):

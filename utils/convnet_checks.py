@@ -5,7 +5,7 @@ spelling (utils/model_checks.py), and flags only what keeps it from learning
 well: too few or too many weights, an oversized dense layer, linear layers in
 a row, no shrinking of the image.
 """
-from utils.answer_checks import report
+from utils.answer_checks import never_raises, report
 from utils.data_sources import FLOWER_CLASSES
 from utils.model_checks import (
     FLOWER_IMAGE_SHAPE,
@@ -21,15 +21,16 @@ SHRINKING = ('MaxPooling2D', 'AveragePooling2D')
 FEWEST_WEIGHTS, MOST_WEIGHTS, LARGEST_DENSE = 10_000, 1_000_000, 200_000
 FEWEST_CONVOLUTIONS = 3
 # The codelab's milestones, by design: (what the design is, milestone, reached from, what to try next).
+TRAIN_LONGER = 'train for all the epochs (EPOCHS)'
 DESIGN_MILESTONES = {
-    'one convolution': (0.40, 0.35, 'stack convolutional layers, with max-pooling between some of them.'),
-    'a Flatten head': (0.60, 0.55, 'replace Flatten and its large dense layer by GlobalAveragePooling2D.'),
-    'global average pooling': (0.60, 0.55, 'add 1x1 convolutions between the 3x3 ones.'),
-    '1x1 convolutions': (0.70, 0.65, 'batch normalization after the convolutions, and train for all the epochs '
-                                     '(EPOCHS).'),
+    'one convolution': (0.40, 0.35, f'{TRAIN_LONGER}; the next step: a stack of convolutions and max-poolings.'),
+    'a Flatten head': (0.60, 0.55, f'{TRAIN_LONGER}; the next step: GlobalAveragePooling2D instead of Flatten and '
+                                   'its large dense layer.'),
+    'global average pooling': (0.60, 0.55, f'{TRAIN_LONGER}; the next step: 1x1 convolutions between the 3x3 ones.'),
+    '1x1 convolutions': (0.70, 0.65, f'{TRAIN_LONGER}; the next step: batch normalization after the convolutions.'),
     'batch normalization and 1x1 convolutions': (
-        0.75, 0.70, 'train for all the epochs (EPOCHS); if the validation accuracy stalls while the training '
-                    'accuracy climbs, the model over-fits: fewer weights, or more augmentation.'),
+        0.75, 0.70, f'{TRAIN_LONGER}; if the validation accuracy stalls while the training accuracy climbs, the '
+                    'model over-fits: fewer weights, or more augmentation.'),
 }
 
 
@@ -43,6 +44,7 @@ def _shrinks(model_computation):
         step.kind in CONVOLUTIONS and max(step.operation.strides) > 1)]
 
 
+@never_raises('Convnet')
 def check_convnet(model):
     """Checks Part 3's convnet: a classifier of the photos, enough convolutions, a sensible size, activations."""
     problems = classifier_problems(model, FLOWER_CLASSES, FLOWER_IMAGE_SHAPE)
@@ -88,6 +90,7 @@ def _design(model_computation):
     return 'batch normalization and 1x1 convolutions'
 
 
+@never_raises('Convnet')
 def check_convnet_accuracy(history, model):
     """Prints one line comparing the validation accuracy reached with the codelab's milestone for this design."""
     model_computation = computation(model)
