@@ -359,6 +359,8 @@ hidden = [layer for units in (200, 100, 60, 30)
           for layer in (keras.layers.Dense(units, activation='relu'), keras.layers.Dropout(1 / 4))]
 model = keras.Sequential([keras.Input(shape=(28*28,)), *hidden, keras.layers.Dense(10, activation='softmax')])
 """ + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'layers from a list comprehension, rate 1/4'),
+    answer('stage5', 'seeded-dropout', 'pass', dense_stack('relu', '    keras.layers.Dropout(0.25, seed=1),\n')
+           + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'Dropout(0.25, seed=1)'),
     answer('stage5', 'keep-probability', 'fail', dense_stack('relu', '    keras.layers.Dropout(0.75),\n')
            + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'Dropout(0.75), as if it were the keep probability',
            hint=r'0\.25'),
@@ -452,6 +454,10 @@ model.add(keras.layers.Dense(10, activation='softmax'))
         "keras.layers.Dense(10, activation='softmax')",
         "keras.layers.Dense(10),\n    keras.layers.Activation('softmax')")
         + COMPILE_ADAM_001 + LR_DECAY + TAIL, "the softmax as an Activation('softmax') layer"),
+    answer('stage6', 'reshape-takes-the-input-shape', 'pass', CONVNET.replace(
+        "    keras.Input(shape=(28*28,)),\n    keras.layers.Reshape(target_shape=(28, 28, 1)),",
+        "    keras.layers.Reshape(target_shape=(28, 28, 1), input_shape=(28*28,)),")
+        + COMPILE_ADAM_001 + LR_DECAY + TAIL, 'no keras.Input: the Reshape layer takes input_shape, the older way'),
     answer('stage6', 'valid-padding', 'fail', CONVNET.replace(", padding='same'", '') + COMPILE_ADAM_001
            + LR_DECAY + TAIL, "padding left at its default, 'valid'", hint=r'padding|same'),
     answer('stage6', 'no-strides', 'fail', CONVNET.replace(', strides=2', '') + COMPILE_ADAM_001 + LR_DECAY + TAIL,
@@ -640,6 +646,19 @@ model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss='categor
 
 lr_decay = lambda epoch: 0.01 * 0.666 ** epoch
 """ + TAIL_BN, 'a loop, Activation(keras.activations.relu), a lambda schedule'),
+    answer('stage8', 'momentum-given', 'pass', """
+model = keras.Sequential([keras.Input(shape=(28*28,)), keras.layers.Reshape((28, 28, 1))])
+for filters, size, strides in ((12, 3, 1), (24, 6, 2), (32, 6, 2)):
+    model.add(keras.layers.Conv2D(filters, size, strides=strides, padding='same', use_bias=False))
+    model.add(keras.layers.BatchNormalization(center=True, scale=False, momentum=0.9))
+    model.add(keras.layers.Activation('relu'))
+model.add(keras.layers.Flatten())
+model.add(keras.layers.Dense(200, use_bias=False))
+model.add(keras.layers.BatchNormalization(center=True, scale=False, momentum=0.9))
+model.add(keras.layers.Activation('relu'))
+model.add(keras.layers.Dropout(0.3))
+model.add(keras.layers.Dense(10, activation='softmax'))
+""" + COMPILE_ADAM_001 + LR_DECAY_BN + TAIL_BN, 'batch normalization with momentum=0.9, as in Part 4'),
     answer('stage8', 'bn-after-relu', 'fail', """
 model = keras.Sequential([
     keras.Input(shape=(28*28,)),
@@ -889,6 +908,15 @@ def augment(digits, labels):
     images = random_shift(images, training=True)
     return tf.reshape(images, [-1, 28*28]), labels
 """, 'a seed for the random shifts'),
+    answer('augment', 'tf-function', 'pass', """
+random_shift = keras.layers.RandomTranslation(0.1, 0.1, fill_mode='constant')
+
+@tf.function
+def augment(digits, labels):
+    images = tf.reshape(digits, [-1, 28, 28, 1])
+    images = random_shift(images, training=True)
+    return tf.reshape(images, [-1, 28*28]), labels
+""", 'augment decorated with @tf.function'),
     answer('augment', 'half-the-image', 'fail', """
 random_shift = keras.layers.RandomTranslation(0.5, 0.5, fill_mode='constant')
 

@@ -318,6 +318,14 @@ def fire(x, squeeze, expand):
     y = fire_module(128, 64)(y)
 ''' + HEAD), 'fire_module(expand, squeeze): the arguments swapped, the squeeze is wider than the module',
            hint=r'squeeze'),
+    answer('squeezenet', 'squeeze-as-wide-as-expand', 'fail', squeezenet(STEM + '''
+    y = layers.MaxPooling2D(pool_size=2)(y)
+    y = fire_module(48, 48)(y)
+    y = layers.MaxPooling2D(pool_size=2)(y)
+    y = fire_module(96, 96)(y)
+    y = layers.MaxPooling2D(pool_size=2)(y)
+    y = fire_module(64, 64)(y)
+''' + HEAD), 'squeeze = expand: nothing is squeezed', hint=r'squeeze'),
     answer('squeezenet', 'sequential-of-modules', 'fail', squeezenet('''
     return keras.Sequential([
         keras.Input(shape=[*TARGET_SIZE, 3]),
@@ -364,6 +372,16 @@ def lr_fn(epoch):
     decay_epochs = epoch - LR_RAMPUP_EPOCHS - LR_SUSTAIN_EPOCHS
     return float(LR_MIN + (LR_MAX - LR_MIN) * np.power(LR_EXP_DECAY, decay_epochs))
 '''), 'np.interp for the ramp and the sustain'),
+    answer('lr_fn', 'recursive-decay', 'pass', lr_cell('''
+def lr_fn(epoch):
+    if epoch < LR_RAMPUP_EPOCHS:
+        return LR_START + (LR_MAX - LR_START) * epoch / LR_RAMPUP_EPOCHS
+    if epoch < LR_RAMPUP_EPOCHS + LR_SUSTAIN_EPOCHS or epoch == 0:
+        return LR_MAX
+    if epoch == LR_RAMPUP_EPOCHS + LR_SUSTAIN_EPOCHS:
+        return LR_MAX
+    return (lr_fn(epoch - 1) - LR_MIN) * LR_EXP_DECAY + LR_MIN
+'''), 'the decay one epoch at a time, from the previous epoch'),
     answer('lr_fn', 'ramp-one-epoch-short', 'fail', lr_fn_with(
         ramp='return LR_START + (LR_MAX - LR_START) * epoch / (LR_RAMPUP_EPOCHS - 1)'),
            'divides by LR_RAMPUP_EPOCHS - 1: the ramp overshoots LR_MAX', hint=r'epoch|learning rate'),

@@ -327,6 +327,22 @@ def to_tfrecord(image_bytes, label, height, width):
         one_hot='one_hot_class = tf.one_hot(class_num, len(FLOWER_CLASSES))',
         one_hot_class="'one_hot_class': tf.train.Feature(float_list=tf.train.FloatList(value=one_hot_class)),"),
            'the tf.one_hot tensor itself in the FloatList, which takes its values'),
+    answer('to_tfrecord', 'class-from-a-dict', 'pass', """
+CLASS_NUMBERS = {name.encode('utf-8'): number for number, name in enumerate(FLOWER_CLASSES)}
+
+def to_tfrecord(image_bytes, label, height, width):
+    class_num = CLASS_NUMBERS[label]
+    one_hot_class = [0.0] * len(FLOWER_CLASSES)
+    one_hot_class[class_num] = 1.0
+    feature = {
+        'image': tf.train.Feature(bytes_list=tf.train.BytesList(value=[image_bytes])),
+        'class': tf.train.Feature(int64_list=tf.train.Int64List(value=[class_num])),
+        'label': tf.train.Feature(bytes_list=tf.train.BytesList(value=[label])),
+        'size': tf.train.Feature(int64_list=tf.train.Int64List(value=[height, width])),
+        'one_hot_class': tf.train.Feature(float_list=tf.train.FloatList(value=one_hot_class)),
+    }
+    return tf.train.Example(features=tf.train.Features(feature=feature))
+""" + SHOW_CLASSES, 'the class number from a dictionary keyed by the label bytes'),
     answer('to_tfrecord', 'class-off-by-one', 'fail',
            to_tfrecord_with(class_num="class_num = FLOWER_CLASSES.index(label.decode('utf-8')) + 1",
                             one_hot='one_hot_class = np.eye(len(FLOWER_CLASSES) + 1)[class_num][1:]'),
@@ -407,6 +423,18 @@ def read_tfrecord(example):
     return image, example['class']
 """ + SHOW_RECORDS, 'one_hot_class described as a single float: it holds 5, parsing fails',
            hint=r'one_hot_class|5|shape'),
+    answer('read_tfrecord', 'one-hot-parsed-as-five-floats', 'pass', """
+def read_tfrecord(example):
+    features = {
+        'image': tf.io.FixedLenFeature([], tf.string),
+        'class': tf.io.FixedLenFeature([], tf.int64),
+        'one_hot_class': tf.io.FixedLenFeature([len(FLOWER_CLASSES)], tf.float32),
+    }
+    example = tf.io.parse_single_example(example, features)
+    image = tf.io.decode_jpeg(example['image'], channels=3)
+    image = tf.reshape(tf.cast(image, tf.float32) / 255.0, [*TARGET_SIZE, 3])
+    return image, tf.cast(tf.argmax(example['one_hot_class']), tf.int32)
+""" + SHOW_RECORDS, 'the class number taken back from the one-hot feature, parsed as 5 floats'),
     answer('read_tfrecord', 'one-hot', 'fail', read_tfrecord_with(
         **{'return': "return image, tf.sparse.to_dense(example['one_hot_class'])"}),
            'returns the one-hot class, not the class number', hint=r'class'),
