@@ -79,6 +79,7 @@ class Computation:
         return [other for other in self.steps if any(source is step for source, _ in other.sources)]
 
     def of_kind(self, *kinds):
+        """The Steps of these kinds ('Conv2D', 'Dense'...), in order."""
         return [step for step in self.steps if step.kind in kinds]
 
     def ancestors(self, step):
