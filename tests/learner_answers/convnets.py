@@ -101,6 +101,9 @@ def create_model():
         SOFTMAX), "padding left at 'valid': the images shrink by 2 pixels per convolution, which is fine"),
     answer('convnet', 'flatten-after-pooling', 'pass', sequential(*CODELAB[:-1], 'keras.layers.Flatten()', SOFTMAX),
            'a Flatten after the global average pooling: harmless, the features are flat already'),
+    answer('convnet', 'softmax-layer', 'pass', sequential(
+        *CODELAB[:-1], 'keras.layers.Dense(len(FLOWER_CLASSES))', 'keras.layers.Softmax()'),
+           'the softmax as a keras.layers.Softmax layer'),
     answer('convnet', 'no-activation-anywhere', 'fail', sequential(
         *(conv(filters, activation=None) for filters in (16, 30)), POOL, conv(60, activation=None), POOL,
         conv(90, activation=None), POOL, conv(110, activation=None), POOL, conv(130, activation=None),

@@ -267,6 +267,18 @@ def fire(x, squeeze, expand):
     y = layers.Dense(len(FLOWER_CLASSES), activation='softmax')(y)
     return keras.Model(x, y)
 '''), 'a Flatten after the global pooling: it changes nothing, the features are flat already'),
+    answer('squeezenet', 'inline-modules', 'pass', squeezenet('''
+    x = keras.Input(shape=[*TARGET_SIZE, 3])
+    y = layers.Conv2D(32, 3, padding='same', activation='relu')(x)
+    y = layers.BatchNormalization(momentum=0.9)(y)
+    for squeeze, expand in [(24, 48), (48, 96), (64, 128)]:
+        y = layers.MaxPooling2D(pool_size=2)(y)
+        y = layers.BatchNormalization(momentum=0.9)(layers.Conv2D(squeeze, 1, activation='relu')(y))
+        left = layers.BatchNormalization(momentum=0.9)(layers.Conv2D(expand // 2, 1, activation='relu')(y))
+        right = layers.BatchNormalization(momentum=0.9)(
+            layers.Conv2D(expand // 2, 3, padding='same', activation='relu')(y))
+        y = layers.concatenate([left, right])
+''' + HEAD), 'the fire modules written inline in a loop, without calling fire'),
     answer('squeezenet', 'no-max-pooling', 'fail', squeezenet(STEM + '''
     y = fire_module(24, 48)(y)
     y = fire_module(48, 96)(y)
@@ -382,6 +394,17 @@ def lr_fn(epoch):
         return LR_MAX
     return (lr_fn(epoch - 1) - LR_MIN) * LR_EXP_DECAY + LR_MIN
 '''), 'the decay one epoch at a time, from the previous epoch'),
+    answer('lr_fn', 'exp-and-log', 'pass', lr_cell('''
+import math
+
+def lr_fn(epoch):
+    if epoch < LR_RAMPUP_EPOCHS:
+        return LR_START + (LR_MAX - LR_START) * epoch / LR_RAMPUP_EPOCHS
+    if epoch < LR_RAMPUP_EPOCHS + LR_SUSTAIN_EPOCHS:
+        return LR_MAX
+    decay_epochs = epoch - LR_RAMPUP_EPOCHS - LR_SUSTAIN_EPOCHS
+    return (LR_MAX - LR_MIN) * math.exp(decay_epochs * math.log(LR_EXP_DECAY)) + LR_MIN
+'''), 'the decay as exp(n log d)'),
     answer('lr_fn', 'ramp-one-epoch-short', 'fail', lr_fn_with(
         ramp='return LR_START + (LR_MAX - LR_START) * epoch / (LR_RAMPUP_EPOCHS - 1)'),
            'divides by LR_RAMPUP_EPOCHS - 1: the ramp overshoots LR_MAX', hint=r'epoch|learning rate'),

@@ -84,6 +84,10 @@ model.summary()
     answer('transfer_model', 'wide-dense-head', 'pass', sequential(
         RESCALE, 'mobilenet', 'keras.layers.GlobalAveragePooling2D()', "keras.layers.Dense(256, activation='relu')",
         'keras.layers.Dropout(0.5)', SOFTMAX), 'global average pooling, a relu dense layer of 256, dropout, softmax'),
+    answer('transfer_model', 'frozen-by-index', 'pass', sequential(
+        RESCALE, 'mobilenet', 'keras.layers.GlobalAveragePooling2D()', 'keras.layers.Flatten()', SOFTMAX, freeze='')
+        .replace('    model.compile(', '    model.layers[1].trainable = False  # MobileNetV2\n    model.compile(', 1),
+           'MobileNetV2 frozen as model.layers[1]; a harmless Flatten after the pooling'),
     answer('transfer_model', 'no-rescaling', 'fail', sequential('mobilenet', 'keras.layers.Flatten()', SOFTMAX),
            'no Rescaling: MobileNetV2 gets [0, 1] pixels, it was trained on [-1, 1]',
            hint=r'rescal|\[-1, 1\]|-1'),
@@ -117,6 +121,11 @@ model.summary()
     answer('transfer_model', 'not-frozen', 'fail', sequential(RESCALE, 'mobilenet', 'keras.layers.Flatten()', SOFTMAX,
                                                               freeze=''),
            'MobileNetV2 left trainable', hint=r'trainable|frozen|freeze'),
+    answer('transfer_model', 'wrong-layer-frozen', 'fail', sequential(
+        RESCALE, 'mobilenet', 'keras.layers.Flatten()', SOFTMAX, freeze='')
+        .replace('    model.compile(', '    model.layers[0].trainable = False\n    model.compile(', 1),
+           'model.layers[0] frozen: that is the Rescaling layer, MobileNetV2 still trains',
+           hint=r'trainable|frozen|freeze'),
     answer('transfer_model', 'no-flatten', 'fail', sequential(RESCALE, 'mobilenet', SOFTMAX),
            'the Dense layer right after MobileNetV2: one prediction per 6x6 position',
            hint=r'flatten|globalaveragepooling|shape'),
