@@ -80,6 +80,8 @@ METRICS = {
     },
     '03': {
         'batch size': 'BATCH_SIZE',
+        'first learning rate': 'round(LEARNING_RATE, 5)',
+        'batch-norm momentum': 'round(BATCH_NORM_MOMENTUM, 4)',
         'epochs': 'len(history.epoch)',
         'final val accuracy %': "round(100 * history.history['val_accuracy'][-1], 1)",
         'best val accuracy %': "round(100 * max(history.history['val_accuracy']), 1)",
