@@ -1,3 +1,4 @@
+import ast
 import json
 import pathlib
 import re
@@ -204,3 +205,41 @@ def test_links_are_made_absolute_for_learners(project):
     for broken in ('[a](../../nowhere.md)', '[b](07_nothing_playground.ipynb)', '[c](../../../outside.md)'):
         with pytest.raises(build_notebooks.helper_cells.BuildError, match='names no'):
             build_notebooks.learner_links(broken, config, project, 'x.ipynb')
+
+
+def _hidden_modules(source_path):
+    """The utils modules whose hidden cells a source notebook has, in order."""
+    cells = json.loads(source_path.read_text())['cells']
+    return [module for module in (helper_cells.generated_module(''.join(cell['source'])) for cell in cells) if module]
+
+
+def _top_level_names(module):
+    """The functions, classes and variables a utils module defines."""
+    names = set()
+    for node in ast.parse((ROOT / module).read_text()).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(target.id for target in node.targets if isinstance(target, ast.Name))
+    return names
+
+
+@pytest.mark.parametrize('source_path', sorted((ROOT / 'notebooks' / 'source').glob('*.ipynb')), ids=lambda p: p.stem)
+def test_each_notebook_carries_the_checks_it_calls_and_no_other(source_path):
+    sources = [''.join(cell['source']) for cell in json.loads(source_path.read_text())['cells']
+               if cell['cell_type'] == 'code']
+    called = {name for source in sources if not helper_cells.generated_module(source)
+              for name in re.findall(r'\b(check_\w+)\(', source)}
+    carried = {name for module in _hidden_modules(source_path) if module.endswith('checks.py')
+               for name in _top_level_names(module) if name.startswith('check_')}
+    assert called and carried == called
+
+
+@pytest.mark.parametrize('source_path', sorted((ROOT / 'notebooks' / 'source').glob('*.ipynb')), ids=lambda p: p.stem)
+def test_the_check_modules_of_a_notebook_define_each_name_once(source_path):
+    """A notebook runs its hidden cells in one namespace: a check module must not redefine another's names."""
+    modules = _hidden_modules(source_path)
+    for module in [module for module in modules if module.endswith('checks.py')]:
+        for other in modules:
+            if other != module:
+                assert not _top_level_names(module) & _top_level_names(other), (module, other)

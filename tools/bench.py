@@ -80,6 +80,8 @@ METRICS = {
     },
     '03': {
         'batch size': 'BATCH_SIZE',
+        'first learning rate': 'round(LEARNING_RATE, 5)',
+        'batch-norm momentum': 'round(BATCH_NORM_MOMENTUM, 4)',
         'epochs': 'len(history.epoch)',
         'final val accuracy %': "round(100 * history.history['val_accuracy'][-1], 1)",
         'best val accuracy %': "round(100 * max(history.history['val_accuracy']), 1)",
@@ -189,26 +191,26 @@ def resumable_folder(number, arguments):
     return RUNS / f'resumable-{number}-{key}'
 
 
+def with_tool_cell(notebook, line, module, call, option):
+    """The notebook with a cell, after the one holding `line`, that imports tools/<module> and runs `call`."""
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == 'code' and line in cell.source.splitlines():
+            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(
+                f'import sys\nsys.path.insert(0, {str(TOOLS)!r})\nimport {module}\n{call}'))
+            return notebook
+    raise SystemExit(f'bench: no cell with the line "{line}", after which {option} adds its cell.')
+
+
 def with_resumable_training(notebook, folder):
     """The notebook with a cell, after the one importing keras, that makes every fit resumable."""
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type == 'code' and 'import keras' in cell.source.splitlines():
-            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(
-                f'import sys\nsys.path.insert(0, {str(TOOLS)!r})\nimport resumable_fit\n'
-                f'resumable_fit.install({str(folder)!r})'))
-            return notebook
-    raise SystemExit('bench: no cell with the line "import keras"; --resumable cannot back up the training.')
+    return with_tool_cell(notebook, 'import keras', 'resumable_fit', f'resumable_fit.install({str(folder)!r})',
+                          '--resumable')
 
 
 def with_replica_count(notebook, replicas):
     """The notebook with a cell, after the one calling get_strategy(), making it report `replicas` replicas."""
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type == 'code' and 'strategy = get_strategy()' in cell.source.splitlines():
-            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(
-                f'import sys\nsys.path.insert(0, {str(TOOLS)!r})\nimport replica_count\n'
-                f'strategy = replica_count.AsIfReplicas(strategy, {replicas})'))
-            return notebook
-    raise SystemExit('bench: no cell with the line "strategy = get_strategy()"; --replicas has nothing to change.')
+    return with_tool_cell(notebook, 'strategy = get_strategy()', 'replica_count',
+                          f'strategy = replica_count.AsIfReplicas(strategy, {replicas})', '--replicas')
 
 
 def read_segments(folder):
