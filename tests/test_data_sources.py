@@ -318,6 +318,14 @@ def test_archive_without_a_class_is_damaged(mirror, isolated_data, tmp_path):
 
 # Errors before or during a download
 
+def _wait_for_the_lock(folder):
+    """Takes the lock of `folder` in a thread, for at most 30 s; returns (error raised, seconds taken)."""
+    def take_the_lock():
+        with data_sources.cache_lock(folder, 'building the photos'):
+            pass
+    return _call_within(30, take_the_lock)
+
+
 def _call_within(seconds, function):
     """Runs function in a thread for at most `seconds`; returns (error raised, seconds taken)."""
     outcome = {}
@@ -650,10 +658,7 @@ def test_a_lock_held_by_a_stopped_process_is_given_up_naming_the_file_and_the_ho
             assert time.monotonic() < deadline, 'the holder did not stop'
             time.sleep(0.05)
 
-        def wait_for_the_lock():
-            with data_sources.cache_lock(tmp_path / 'photos', 'building the photos'):
-                pass
-        error, seconds = _call_within(30, wait_for_the_lock)
+        error, seconds = _wait_for_the_lock(tmp_path / 'photos')
     finally:
         process.kill()
         process.wait()
@@ -692,10 +697,7 @@ def test_a_lock_held_on_another_host_is_waited_for_then_given_up(tmp_path, monke
     monkeypatch.setenv('CODELAB_LOCK_TIMEOUT_SECONDS', '1')
     process = _hold_lock(tmp_path / 'photos', holder=_holder(1, host='another-host'))
     try:
-        def wait_for_the_lock():
-            with data_sources.cache_lock(tmp_path / 'photos', 'building the photos'):
-                pass
-        error, _ = _call_within(30, wait_for_the_lock)
+        error, _ = _wait_for_the_lock(tmp_path / 'photos')
     finally:
         process.kill()
         process.wait()
@@ -710,10 +712,7 @@ def test_a_lock_file_that_names_no_holder_is_traced_to_its_process(tmp_path, mon
     monkeypatch.setenv('CODELAB_LOCK_TIMEOUT_SECONDS', '1')
     process = _hold_lock(tmp_path / 'photos', holder='')
     try:
-        def wait_for_the_lock():
-            with data_sources.cache_lock(tmp_path / 'photos', 'building the photos'):
-                pass
-        error, _ = _call_within(30, wait_for_the_lock)
+        error, _ = _wait_for_the_lock(tmp_path / 'photos')
     finally:
         process.kill()
         process.wait()

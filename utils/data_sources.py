@@ -412,28 +412,10 @@ def _writable_cache_folder(folder):
             f'cannot be created or written to ({problem})', _unwritable_fix(folder))
 
 
-def _timed_out(error):
-    """Whether error, or an error it was raised from or while handling, is a socket timeout."""
+def _caused_by(error, kind):
+    """The first error of type `kind` among error and those it was raised from or while handling, or None."""
     while error is not None:
-        if isinstance(error, TimeoutError):  # socket.timeout is TimeoutError.
-            return True
-        error = error.__cause__ or error.__context__
-    return False
-
-
-def _http_error(error):
-    """The urllib HTTPError that error was raised from or while handling, or None."""
-    while error is not None:
-        if isinstance(error, urllib.error.HTTPError):
-            return error
-        error = error.__cause__ or error.__context__
-    return None
-
-
-def _cut_short(error):
-    """The urllib ContentTooShortError that error was raised from or while handling, or None."""
-    while error is not None:
-        if isinstance(error, urllib.error.ContentTooShortError):
+        if isinstance(error, kind):
             return error
         error = error.__cause__ or error.__context__
     return None
@@ -478,14 +460,15 @@ def _download_into(folder, url):
             return pathlib.Path(keras.utils.get_file(url.rsplit('/', 1)[-1], url,
                                                      cache_dir=str(folder.parent), cache_subdir=folder.name))
     except Exception as error:  # get_file raises a bare Exception when the download fails.
-        http_error = _http_error(error)
+        http_error = _caused_by(error, urllib.error.HTTPError)
+        cut_short = _caused_by(error, urllib.error.ContentTooShortError)
         if is_disk_full(error):
             reason = disk_full_problem(folder, _remote_size(url))
             fix = disk_full_fix(folder)
-        elif _cut_short(error):
-            reason = f'the download was cut short ({_cut_short(error).reason})'
+        elif cut_short is not None:
+            reason = f'the download was cut short ({cut_short.reason})'
             fix = 'run this cell again (if it happens again, the connection or the server is unreliable).'
-        elif _timed_out(error):
+        elif _caused_by(error, TimeoutError):  # socket.timeout is TimeoutError.
             reason = (f'the server did not answer within {DOWNLOAD_TIMEOUT_SECONDS} seconds (no data arrived for '
                       'that long)')
             fix = 'check the internet connection, then run this cell again.' + _mirror_hint()
