@@ -10,7 +10,7 @@ from utils.data_sources import FLOWER_CLASSES
 from utils.model_checks import (
     FLOWER_IMAGE_SHAPE,
     activation_problems,
-    classifier_problems,
+    classifier_computation,
     computation,
     describe,
     report_accuracy,
@@ -47,11 +47,10 @@ def _shrinks(model_computation):
 @never_raises('Convnet')
 def check_convnet(model):
     """Checks Part 3's convnet: a classifier of the photos, enough convolutions, a sensible size, activations."""
-    problems = classifier_problems(model, FLOWER_CLASSES, FLOWER_IMAGE_SHAPE)
-    model_computation = computation(model) if not problems else None
-    if problems or model_computation is None:
-        report('Convnet', problems, '')
+    model_computation = classifier_computation(model, FLOWER_CLASSES, FLOWER_IMAGE_SHAPE, 'Convnet')
+    if model_computation is None:
         return
+    problems = []
     count, convolutions = model.count_params(), _convolutions(model_computation)
     if count < FEWEST_WEIGHTS:
         problems.append(f"{count:,} weights is too few to tell flowers apart: the codelab's design with global "

@@ -14,7 +14,7 @@ import inspect
 import keras
 import numpy as np
 
-from utils.answer_checks import raised
+from utils.answer_checks import raised, report
 from utils.data_sources import TARGET_SIZE
 
 FLOWER_IMAGE_SHAPE = (*TARGET_SIZE, 3)  # the flower photos that Parts 2 to 4 classify
@@ -327,6 +327,15 @@ def classifier_problems(model, classes, input_shape):
         return [f'the last layer, {last}, does not output probabilities: give it activation="softmax", so that '
                 f'the {len(classes)} outputs are positive and add up to 1.']
     return []
+
+
+def classifier_computation(model, classes, input_shape, topic):
+    """The model's computation (see `computation`), or None after reporting under `topic` why it cannot classify."""
+    problems = classifier_problems(model, classes, input_shape)
+    model_computation = computation(model) if not problems else None
+    if problems or model_computation is None:
+        report(topic, problems, '')
+    return model_computation
 
 
 def _softmax_inside(model_computation):

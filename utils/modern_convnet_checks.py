@@ -14,7 +14,7 @@ from utils.data_sources import FLOWER_CLASSES
 from utils.model_checks import (
     FLOWER_IMAGE_SHAPE,
     activation_problems,
-    classifier_problems,
+    classifier_computation,
     computation,
     describe,
     is_weighted,
@@ -160,11 +160,10 @@ def _fire_sizes(concatenation):
 @never_raises('Squeezenet')
 def check_squeezenet(model):
     """Checks a squeezenet: a classifier of the photos, fire modules and poolings, batch norm, activations."""
-    problems = classifier_problems(model, FLOWER_CLASSES, FLOWER_IMAGE_SHAPE)
-    model_computation = computation(model) if not problems else None
-    if problems or model_computation is None:
-        report('Squeezenet', problems, '')
+    model_computation = classifier_computation(model, FLOWER_CLASSES, FLOWER_IMAGE_SHAPE, 'Squeezenet')
+    if model_computation is None:
         return
+    problems = []
     fire_modules = [step for step in model_computation.of_kind('Concatenate') if len(step.sources) > 1]
     poolings = [step for step in model_computation.steps if step.kind in ('MaxPooling2D', 'AveragePooling2D') or (
         step.kind in CONVOLUTIONS and max(step.operation.strides) > 1)]
