@@ -6,7 +6,8 @@
 #   make bench NB=03 run a solution notebook at full size, record the figures
 #                    (BACKEND=jax DEVICES=8: on 8 simulated JAX devices, as on an 8-core TPU;
 #                     REPLICAS=8: on TensorFlow as if on 8 replicas, their global batch on one device;
-#                     SET='EPOCHS=3' to change parameters; STOP_AT='Heading' to stop there)
+#                     SET='EPOCHS=3' to change parameters; STOP_AT='Heading' to stop there;
+#                     SEED=1 to seed every random generator)
 #   make lint        ruff over the Python code
 
 PYTHON ?= python3
@@ -60,7 +61,7 @@ build: $(INSTALLED)
 
 bench: $(INSTALLED)
 	@test -n "$(NB)" || { echo 'Usage: make bench NB=01 (the notebook number)'; exit 2; }
-	$(BIN)/python tools/bench.py $(NB) $(if $(BACKEND),--backend $(BACKEND)) $(if $(DEVICES),--devices $(DEVICES)) $(if $(REPLICAS),--replicas $(REPLICAS)) \
+	$(BIN)/python tools/bench.py $(NB) $(if $(BACKEND),--backend $(BACKEND)) $(if $(DEVICES),--devices $(DEVICES)) $(if $(REPLICAS),--replicas $(REPLICAS)) $(if $(SEED),--seed $(SEED)) \
 		$(foreach p,$(SET),--set $(p)) $(if $(STOP_AT),--stop-at '$(STOP_AT)') $(if $(RESUMABLE),--resumable)
 
 lint: $(INSTALLED)

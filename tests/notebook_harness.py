@@ -41,6 +41,7 @@ TEST_PARAMETERS = {
     'EPOCHS': 1,
     'SPEED_TEST_IMAGES': 20,
     'BATCH_NORM_EPOCHS': 1,
+    'AUGMENTATION_EPOCHS': 1,
     'FINE_TUNING_EPOCHS': 2,  # two epochs: the schedule changes the learning rate once
 }
 

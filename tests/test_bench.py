@@ -95,3 +95,14 @@ class DefaultStrategy:
 def test_replicas_are_for_tensorflow_only():
     with pytest.raises(SystemExit, match='--replicas is for the TensorFlow backend'):
         bench.main(['03', '--backend', 'jax', '--replicas', '8'])
+
+
+def test_a_seeded_run_seeds_keras_right_after_it_is_imported():
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('setup()'), nbformat.v4.new_code_cell('import numpy as np\nimport keras'),
+        nbformat.v4.new_code_cell('model.fit()')])
+    cells = bench.with_seed(notebook, 7).cells
+    assert [cell.source for cell in cells][1:3] == ['import numpy as np\nimport keras',
+                                                    'keras.utils.set_random_seed(7)']
+    with pytest.raises(SystemExit, match='no cell with the line "import keras"'):
+        bench.with_seed(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1')]), 7)

@@ -5,6 +5,7 @@
     python tools/bench.py 03 --backend jax --devices 8 --set EPOCHS=3
     python tools/bench.py 04 --backend jax --devices 8 --resumable   (run it again to continue)
     python tools/bench.py 03 --replicas 8   (TensorFlow, one device, as on 8 replicas)
+    python tools/bench.py 03 --replicas 8 --seed 1 --set EPOCHS=2   (a short run to compare with JAX's)
 
 The notebook runs as a learner would run it (all the data, its own epochs),
 executed by papermill with a last cell added that prints the figures named in
@@ -22,6 +23,11 @@ reported as not run.
 --replicas N runs the notebook on TensorFlow as if on N replicas: it sees
 strategy.num_replicas_in_sync == N, so its batch and learning rate are those of
 N cores, computed whole on one device (tools/replica_count.py).
+
+--seed N makes a run repeatable: right after Keras is imported, the notebook
+calls keras.utils.set_random_seed(N), which seeds Python, NumPy, TensorFlow
+(so the tf.data shuffles) and the Keras backend (so the initial weights and the
+dropout). Two backends draw different numbers from the same seed.
 
 --resumable is for a run longer than one sitting. Every `fit` of the notebook
 backs up its training after each epoch (tools/resumable_fit.py) in a folder of
@@ -201,6 +207,15 @@ def with_tool_cell(notebook, line, module, call, option):
     raise SystemExit(f'bench: no cell with the line "{line}", after which {option} adds its cell.')
 
 
+def with_seed(notebook, seed):
+    """The notebook with a cell, right after the one importing keras, that seeds every random generator."""
+    for index, cell in enumerate(notebook.cells):
+        if cell.cell_type == 'code' and 'import keras' in cell.source.splitlines():
+            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(f'keras.utils.set_random_seed({seed})'))
+            return notebook
+    raise SystemExit('bench: no cell with the line "import keras", after which --seed adds its cell.')
+
+
 def with_resumable_training(notebook, folder):
     """The notebook with a cell, after the one importing keras, that makes every fit resumable."""
     return with_tool_cell(notebook, 'import keras', 'resumable_fit', f'resumable_fit.install({str(folder)!r})',
@@ -251,6 +266,7 @@ def main(argv=None):
     parser.add_argument('--stop-at', metavar='HEADING', help='run the notebook up to this "## " heading')
     parser.add_argument('--replicas', type=int, metavar='N',
                         help='on TensorFlow, run as if on N replicas (their global batch, on one device)')
+    parser.add_argument('--seed', type=int, help='seed every random generator with this number, for a repeatable run')
     parser.add_argument('--resumable', action='store_true',
                         help='back up the training after each epoch; the same command continues a stopped run')
     args = parser.parse_args(argv)
@@ -268,10 +284,13 @@ def main(argv=None):
         notebook = cells_before_heading(notebook, args.stop_at)
     if args.replicas:
         notebook = with_replica_count(notebook, args.replicas)
+    if args.seed is not None:
+        notebook = with_seed(notebook, args.seed)
     folder = None
     if args.resumable:
         folder = resumable_folder(args.number, {'backend': args.backend, 'devices': args.devices,
                                                 'parameters': overrides, 'stop_at': args.stop_at,
+                                                **({'seed': args.seed} if args.seed is not None else {}),
                                                 **({'replicas': args.replicas} if args.replicas else {})})
         folder.mkdir(parents=True, exist_ok=True)
         notebook = with_resumable_training(notebook, folder)
@@ -309,6 +328,8 @@ def main(argv=None):
     if args.replicas:
         figures_text += (f', as on {args.replicas} replicas (num_replicas_in_sync = {args.replicas}, each global '
                          'batch computed whole on one device)')
+    if args.seed is not None:
+        figures_text += f', seed {args.seed}'
     if folder:
         started = datetime.datetime.fromisoformat(segments[0]['started'])
         seconds = sum(segment['seconds'] for segment in segments)
