@@ -86,7 +86,7 @@ METRICS = {
     },
     '03': {
         'batch size': 'BATCH_SIZE',
-        'first learning rate': 'round(LEARNING_RATE, 5)',
+        'learning rate by epoch': "', '.join(f'{rate:.5f}' for rate in history.history['learning_rate'])",
         'batch-norm momentum': 'round(BATCH_NORM_MOMENTUM, 4)',
         'epochs': 'len(history.epoch)',
         'final val accuracy %': "round(100 * history.history['val_accuracy'][-1], 1)",

@@ -2,6 +2,7 @@
 
     python tools/convnet_batch_study.py --batch 128 --learning-rate 0.0085 --epochs 4
     python tools/convnet_batch_study.py --batch 128 --learning-rate 0.024 --batch-norm-momentum 0.9227 --epochs 4
+    python tools/convnet_batch_study.py --batch 128 --learning-rate 0.024 --warmup-epochs 2 --epochs 2
 
 Trains the model of the Part 3 solution notebook (its `create_model` cell, run
 as it is) on the full flowers TFRecords, on TensorFlow, with the notebook's
@@ -13,7 +14,13 @@ epoch, as one JSON line:
   * the validation accuracy with batch normalization using each validation
     batch's own statistics (the moving averages are restored afterwards): when
     this is much higher than the previous figure, the weights are good and only
-    the moving averages lag behind them.
+    the moving averages lag behind them;
+  * for each convolution, how far its weights moved during the epoch (the
+    norm of the change over the norm at the start of the epoch), and how many
+    of its channels are dead after the relu that follows it (zero on every
+    pixel of a validation batch): Adam moves every weight by about the
+    learning rate at each step, whatever its size, and a layer without batch
+    normalization after it has nothing to undo a step that is too large.
 At the end it appends a row with these figures by epoch to benchmarks/RESULTS.md.
 
 On the JAX backend, data parallelism computes batch-norm statistics over the
@@ -58,6 +65,33 @@ def batch_statistics_accuracy(model, dataset):
     return correct / total
 
 
+def convolutions_and_relus(model):
+    """Each Conv2D of the Sequential model, with the layer whose output is its relu (itself, or a later one)."""
+    pairs, convolution = [], None
+    for layer in model.layers:
+        if type(layer).__name__ == 'Conv2D':
+            convolution = layer
+        activation = getattr(getattr(layer, 'activation', None), '__name__', None)
+        if convolution is not None and activation == 'relu':
+            pairs.append((convolution, layer))
+            convolution = None
+    return pairs
+
+
+def dead_channel_counts(model, pairs, images):
+    """For each (convolution, relu) pair: how many channels of the relu's output are zero on all of `images`."""
+    import keras
+    import numpy as np
+    probe = keras.Model(model.inputs[0], [relu.output for _, relu in pairs])
+    return [int(np.sum(np.max(np.asarray(output), axis=(0, 1, 2)) <= 0)) for output in probe(images, training=False)]
+
+
+def weight_change(before, layer):
+    import numpy as np
+    after = layer.kernel.numpy()
+    return round(float(np.linalg.norm(after - before) / np.linalg.norm(before)), 3)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--batch', type=int, default=16)
@@ -94,6 +128,8 @@ def main(argv=None):
     validation = get_validation_dataset(validation_files, args.batch, one_hot_labels=True)
 
     model = namespace['create_model']()
+    pairs = convolutions_and_relus(model)
+    probe_images = next(iter(validation))[0]
 
     def learning_rate(epoch):
         if epoch < args.warmup_epochs:
@@ -106,6 +142,7 @@ def main(argv=None):
     started, epochs = datetime.datetime.now(datetime.UTC), []
     for epoch in range(args.epochs):
         model.optimizer.learning_rate.assign(learning_rate(epoch))
+        kernels = [convolution.kernel.numpy() for convolution, _ in pairs]
         start = time.perf_counter()
         history = model.fit(training, steps_per_epoch=steps_per_epoch, initial_epoch=epoch, epochs=epoch + 1,
                             verbose=0, shuffle=False)
@@ -118,6 +155,11 @@ def main(argv=None):
             'validation loss': round(validation_loss, 2),
             'validation accuracy with batch statistics %': round(
                 100 * batch_statistics_accuracy(model, validation), 1),
+            'weight change by convolution': '/'.join(
+                str(weight_change(kernel, convolution)) for kernel, (convolution, _) in zip(kernels, pairs)),
+            'dead channels by convolution': '/'.join(
+                f'{dead} of {convolution.filters}' for dead, (convolution, _) in
+                zip(dead_channel_counts(model, pairs, probe_images), pairs)),
             'training s': round(seconds, 1)})
         print(json.dumps(epochs[-1]), flush=True)
     record(started, args, steps_per_epoch, epochs)
@@ -128,7 +170,8 @@ def record(started, args, steps_per_epoch, epochs):
     import bench
     by_epoch = '; '.join(f'{name} by epoch ' + ', '.join(str(epoch[name]) for epoch in epochs)
                          for name in ('training accuracy %', 'validation accuracy %',
-                                      'validation accuracy with batch statistics %', 'validation loss'))
+                                      'validation accuracy with batch statistics %', 'validation loss',
+                                      'weight change by convolution', 'dead channels by convolution'))
     settings = (f'batch size {args.batch}; steps per epoch {steps_per_epoch}; learning rate {args.learning_rate:g} '
                 f'x {args.decay:g} per epoch, warm-up epochs {args.warmup_epochs}; '
                 f'batch-norm momentum {args.batch_norm_momentum:g}; seed {args.seed}')

@@ -66,7 +66,7 @@ STAGE_MILESTONES = {
     7: (0.99, 0.988, f'{TRAIN_LONGER}, and check the model: one Dropout(0.5), after the Dense(200) layer.'),
     8: (0.995, 0.992, 'train for all the epochs (BATCH_NORM_EPOCHS), and check the model: batch normalization '
                       'between each layer and its relu, batches of BATCH_NORM_BATCH_SIZE.'),
-    9: (0.995, 0.992, 'train for all the epochs (BATCH_NORM_EPOCHS), and check augment above.'),
+    9: (0.995, 0.992, 'train for all the epochs (AUGMENTATION_EPOCHS), and check augment above.'),
 }
 # Probe digits for check_augment: strokes in the middle, away from the border by MARGIN pixels.
 MARGIN = 9
