@@ -197,23 +197,24 @@ def resumable_folder(number, arguments):
     return RUNS / f'resumable-{number}-{key}'
 
 
-def with_tool_cell(notebook, line, module, call, option):
-    """The notebook with a cell, after the one holding `line`, that imports tools/<module> and runs `call`."""
+def with_cell_after(notebook, line, source, option):
+    """The notebook with a code cell of `source` inserted after the first code cell holding `line`."""
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type == 'code' and line in cell.source.splitlines():
-            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(
-                f'import sys\nsys.path.insert(0, {str(TOOLS)!r})\nimport {module}\n{call}'))
+            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(source))
             return notebook
     raise SystemExit(f'bench: no cell with the line "{line}", after which {option} adds its cell.')
 
 
+def with_tool_cell(notebook, line, module, call, option):
+    """The notebook with a cell, after the one holding `line`, that imports tools/<module> and runs `call`."""
+    return with_cell_after(notebook, line, f'import sys\nsys.path.insert(0, {str(TOOLS)!r})\nimport {module}\n{call}',
+                           option)
+
+
 def with_seed(notebook, seed):
     """The notebook with a cell, right after the one importing keras, that seeds every random generator."""
-    for index, cell in enumerate(notebook.cells):
-        if cell.cell_type == 'code' and 'import keras' in cell.source.splitlines():
-            notebook.cells.insert(index + 1, nbformat.v4.new_code_cell(f'keras.utils.set_random_seed({seed})'))
-            return notebook
-    raise SystemExit('bench: no cell with the line "import keras", after which --seed adds its cell.')
+    return with_cell_after(notebook, 'import keras', f'keras.utils.set_random_seed({seed})', '--seed')
 
 
 def with_resumable_training(notebook, folder):
