@@ -54,7 +54,7 @@ def check_convnet(model):
     count, convolutions = model.count_params(), _convolutions(model_computation)
     if count < FEWEST_WEIGHTS:
         problems.append(f"{count:,} weights is too few to tell flowers apart: the codelab's design with global "
-                        'average pooling had about 50,000, our solution has 294,523. Add convolutional layers, '
+                        'average pooling had about 50,000, our solution has 294,661. Add convolutional layers, '
                         'with more filters.')
     if count > MOST_WEIGHTS:
         problems.append(f'{count:,} weights: over {MOST_WEIGHTS:,}, the network memorises the 3,000 training photos '
